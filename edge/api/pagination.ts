@@ -1,0 +1,59 @@
+import { z } from '@hono/zod-openapi'
+import { and, eq, gt, or, type SQL } from 'drizzle-orm'
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
+import { ApiError } from '../errors'
+
+export const MAX_PAGE_SIZE = 200
+
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50).openapi({ example: 50 }),
+  cursor: z.string().max(200).optional().openapi({ description: 'nextCursor of the previous page' }),
+})
+
+export const pageOf = <T extends z.ZodTypeAny>(item: T) =>
+  z.object({ data: z.array(item), nextCursor: z.string().nullable() })
+
+type Position = { at: number; id: string }
+
+/** Cursors are opaque base64url of the last row's (sort time, id): a keyset, so inserts never shift a walk. */
+export function encodeCursor(position: Position): string {
+  return btoa(JSON.stringify([position.at, position.id]))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
+}
+
+export function decodeCursor(cursor: string): Position {
+  try {
+    const [at, id] = JSON.parse(atob(cursor.replace(/-/g, '+').replace(/_/g, '/'))) as unknown[]
+    if (typeof at === 'number' && Number.isFinite(at) && typeof id === 'string') return { at, id }
+  } catch {
+    // fall through to the error below
+  }
+  throw new ApiError('bad_request', 'cursor: not a cursor this API issued')
+}
+
+/** The keyset condition "after this cursor" for an ascending (time, id) order. */
+export function afterCursor(
+  cursor: string | undefined,
+  timeColumn: SQLiteColumn,
+  idColumn: SQLiteColumn
+): SQL | undefined {
+  if (!cursor) return undefined
+  const { at, id } = decodeCursor(cursor)
+  const time = new Date(at)
+  return or(gt(timeColumn, time), and(eq(timeColumn, time), gt(idColumn, id)))
+}
+
+/** Turns `limit + 1` fetched rows into a page and the cursor of its last row. */
+export function toPage<Row, Item>(
+  rows: Row[],
+  limit: number,
+  position: (row: Row) => Position,
+  present: (row: Row) => Item
+) {
+  const page = rows.slice(0, limit)
+  const last = page.at(-1)
+  const nextCursor = rows.length > limit && last ? encodeCursor(position(last)) : null
+  return { data: page.map(present), nextCursor }
+}

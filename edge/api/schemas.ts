@@ -1,0 +1,28 @@
+import { z } from '@hono/zod-openapi'
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'bad_request' }),
+      message: z.string().openapi({ example: 'domain: Invalid input' }),
+      requestId: z.string(),
+    }),
+  })
+  .openapi('Error')
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: errorSchema } },
+})
+
+/** The error answers every cabinet route can give. */
+export const errorResponses = {
+  400: errorResponse('Invalid input; the message names the field'),
+  401: errorResponse('Missing, malformed, expired or forged token'),
+  404: errorResponse('Not found in this account'),
+} as const
+
+export const jsonBody = <T extends z.ZodTypeAny>(schema: T, description = 'OK') => ({
+  description,
+  content: { 'application/json': { schema } },
+})

@@ -1,0 +1,22 @@
+import { z } from 'zod'
+
+/** Secrets and vars the Worker cannot run without; checked once per isolate so a bad deploy fails loudly. */
+const envSchema = z.object({
+  DB: z.custom<D1Database>((v) => typeof v === 'object' && v !== null, 'D1 binding missing'),
+  IMPORTS: z.custom<Queue>((v) => typeof v === 'object' && v !== null, 'Queue binding missing'),
+  CABINET_JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  SECRETS_KEY: z.string().min(1),
+  CONTACT_HASH_KEY: z.string().min(16, 'must be at least 16 characters'),
+})
+
+const checked = new WeakSet<object>()
+
+export function assertEnv(env: Env): void {
+  if (checked.has(env)) return
+  const result = envSchema.safeParse(env)
+  if (!result.success) {
+    const fields = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+    throw new Error(`Worker misconfigured: ${fields}`)
+  }
+  checked.add(env)
+}

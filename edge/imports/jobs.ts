@@ -1,0 +1,19 @@
+import { z } from 'zod'
+
+/** One message on the imports queue: one kind of import for one integration. */
+export const importJobSchema = z.object({
+  kind: z.enum(['requests', 'deals']),
+  integrationId: z.string().min(1),
+  /** When the cron fired (ms); a continuation keeps the original value so runs stay grouped. */
+  scheduledAt: z.number().int(),
+})
+export type ImportJob = z.infer<typeof importJobSchema>
+
+/** Queue sends take at most 100 messages a call. */
+const SEND_BATCH = 100
+
+export async function enqueueJobs(queue: Queue, jobs: ImportJob[]): Promise<void> {
+  for (let i = 0; i < jobs.length; i += SEND_BATCH) {
+    await queue.sendBatch(jobs.slice(i, i + SEND_BATCH).map((body) => ({ body })))
+  }
+}
