@@ -1,7 +1,16 @@
 import { cors } from 'hono/cors'
 import { requestId } from 'hono/request-id'
+import { campaignsApi } from './api/campaigns'
+import { importRunsApi } from './api/import-runs'
+import { integrationCheckApi } from './api/integration-check'
+import { integrationRunApi } from './api/integration-run'
+import { integrationsApi } from './api/integrations'
+import { requestsApi } from './api/requests'
 import { sitesApi } from './api/sites'
+import { sourcesApi } from './api/sources'
 import { requireAccount } from './auth'
+import { collectApp } from './collect/route'
+import { widgetApp } from './collect/widget-route'
 import { assertEnv } from './env'
 import { ApiError, renderError } from './errors'
 import { healthApp } from './health'
@@ -20,11 +29,20 @@ export function createApp() {
   })
 
   app.route('/health', healthApp)
+  app.route('/c', collectApp)
+  app.route('/', widgetApp)
 
   const api = createRouter()
   api.use(cors({ origin: '*', allowHeaders: ['Authorization', 'Content-Type'], maxAge: 600 }))
   api.use(requireAccount)
   api.route('/sites', sitesApi)
+  api.route('/campaigns', campaignsApi)
+  api.route('/sources', sourcesApi)
+  api.route('/integrations', integrationsApi)
+  api.route('/integrations', integrationCheckApi)
+  api.route('/integrations', integrationRunApi)
+  api.route('/import-runs', importRunsApi)
+  api.route('/requests', requestsApi)
   app.route('/api/v1', api)
 
   app.doc31('/openapi.json', {

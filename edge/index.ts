@@ -1,4 +1,6 @@
 import { createApp } from './app'
+import { consumeIngestBatch } from './collect/consumer'
+import { purgeExpiredSessions, retentionDays } from './collect/retention'
 import { createDb } from './db/client'
 import { assertEnv } from './env'
 import { consumeImportBatch } from './imports/consumer'
@@ -11,9 +13,12 @@ export default {
   scheduled(controller, env, ctx) {
     assertEnv(env)
     ctx.waitUntil(enqueueDailyImports(createDb(env.DB), env.IMPORTS, new Date(controller.scheduledTime)))
+    const days = retentionDays(env.SESSION_RETENTION_DAYS)
+    ctx.waitUntil(purgeExpiredSessions(createDb(env.DB), days, new Date(controller.scheduledTime)))
   },
   async queue(batch, env) {
     assertEnv(env)
-    await consumeImportBatch(batch, { env })
+    if (batch.queue === 'ingest') await consumeIngestBatch(batch, env)
+    else await consumeImportBatch(batch, { env })
   },
 } satisfies ExportedHandler<Env>

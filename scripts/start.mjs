@@ -1,5 +1,8 @@
-// npm start: local D1 migrations, demo seed, then the Worker on http://127.0.0.1:8787. Ctrl-C stops it all.
+// npm start: local D1 migrations, demo seed, the Medods sandbox on :8788, then the Worker on
+// http://127.0.0.1:8787. Ctrl-C stops it all.
+import { execFileSync } from 'node:child_process'
 import { localToken, ensureDevVars } from './local-env.mjs'
+import { startMedodsSandbox } from './medods-sandbox.mjs'
 import { runWrangler, spawnWrangler } from './wrangler.mjs'
 
 const PORT = Number(process.env.PORT ?? 8787)
@@ -22,9 +25,13 @@ async function waitForHealth(url, timeoutMs = 30_000) {
 }
 
 ensureDevVars()
+// The Worker serves the widget from a module the build generates (git-ignored).
+execFileSync(process.execPath, ['widget/build.mjs'], { stdio: 'inherit' })
 await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', ...persist])
 await runWrangler(['d1', 'execute', 'DB', '--local', ...persist, '--file', 'scripts/seed.sql'])
 
+// In this process, so it ends with it; MEDODS_SANDBOX_PORT moves it.
+const medods = await startMedodsSandbox()
 const worker = spawnWrangler(['dev', '--port', String(PORT), '--ip', '127.0.0.1', ...persist], {
   stdio: ['ignore', 'inherit', 'inherit'],
 })
@@ -45,6 +52,11 @@ Ready.
   Cabinet API:   ${ORIGIN}/api/v1/sites   (account "${DEMO_ACCOUNT}")
   OpenAPI:       ${ORIGIN}/openapi.json
   Run the cron:  curl "${ORIGIN}/cdn-cgi/handler/scheduled?cron=0+3+*+*+*"
+
+  Medods sandbox: ${medods.url}  (API v2 at ${medods.url}api/v2/)
+  Booking page:   ${medods.bookingUrl}
+  Medods key:     Identity ${medods.identity}
+                  SecretKey ${medods.secretKey}
 
   Token:  ${token}
   Try:    curl -H "Authorization: Bearer ${token}" ${ORIGIN}/api/v1/sites

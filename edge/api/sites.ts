@@ -1,8 +1,18 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { listSites } from '../db/queries'
+import { findSite, insertSite, updateSite } from '../db/catalogue'
 import { createDb } from '../db/client'
+import { ensureAccount, listSites } from '../db/queries'
 import type { Site } from '../db/schema'
 import { createRouter } from '../validation'
+import {
+  conflictResponse,
+  deleteCatalogueRow,
+  deletedResponse,
+  idParams,
+  nameField,
+  notFound,
+} from './catalogue'
+import { normalizeDomain } from './domain'
 import { pageOf, pageQuery, toPage } from './pagination'
 import { errorResponses, jsonBody } from './schemas'
 
@@ -26,18 +36,107 @@ export const presentSite = (site: Site) => ({
   updatedAt: site.updatedAt.toISOString(),
 })
 
+const domainField = z
+  .string()
+  .max(2000)
+  .refine((value) => normalizeDomain(value) !== undefined, 'must be a host name like clinic.ru')
+  .openapi({
+    example: 'clinic.ru',
+    description: 'A host name; a pasted URL is reduced to its host (lowercased, no port or path)',
+  })
+
+const siteInput = z.object({ name: nameField, domain: domainField }).openapi('SiteInput')
+const sitePatch = siteInput.partial().openapi('SitePatch')
+
+/** 18 random bytes as base64url: public, but unguessable so a site's key cannot be enumerated. */
+function newSiteKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(18))
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+}
+
+const tags = ['sites']
+
 const list = createRoute({
   method: 'get',
   path: '/',
-  tags: ['sites'],
+  tags,
   summary: "The account's sites",
   request: { query: pageQuery },
   responses: { 200: jsonBody(pageOf(siteSchema)), ...errorResponses },
 })
 
-export const sitesApi = createRouter().openapi(list, async (c) => {
-  const { limit, cursor } = c.req.valid('query')
-  const rows = await listSites(createDb(c.env.DB), c.get('accountId'), { limit: limit + 1, cursor })
-  const page = toPage(rows, limit, (s) => ({ at: s.createdAt.getTime(), id: s.id }), presentSite)
-  return c.json(page, 200)
+const create = createRoute({
+  method: 'post',
+  path: '/',
+  tags,
+  summary: 'Add a site; it gets a random public siteKey',
+  request: { body: { content: { 'application/json': { schema: siteInput } }, required: true } },
+  responses: { 201: jsonBody(siteSchema, 'Created'), ...errorResponses },
 })
+
+const read = createRoute({
+  method: 'get',
+  path: '/{id}',
+  tags,
+  summary: 'One site',
+  request: { params: idParams },
+  responses: { 200: jsonBody(siteSchema), ...errorResponses },
+})
+
+const patch = createRoute({
+  method: 'patch',
+  path: '/{id}',
+  tags,
+  summary: 'Rename a site or change its domain (the siteKey stays)',
+  request: {
+    params: idParams,
+    body: { content: { 'application/json': { schema: sitePatch } }, required: true },
+  },
+  responses: { 200: jsonBody(siteSchema), ...errorResponses },
+})
+
+const remove = createRoute({
+  method: 'delete',
+  path: '/{id}',
+  tags,
+  summary: 'Delete a site no integration uses',
+  request: { params: idParams },
+  responses: { ...deletedResponse, ...errorResponses, ...conflictResponse },
+})
+
+export const sitesApi = createRouter()
+  .openapi(list, async (c) => {
+    const { limit, cursor } = c.req.valid('query')
+    const rows = await listSites(createDb(c.env.DB), c.get('accountId'), { limit: limit + 1, cursor })
+    const page = toPage(rows, limit, (s) => ({ at: s.createdAt.getTime(), id: s.id }), presentSite)
+    return c.json(page, 200)
+  })
+  .openapi(create, async (c) => {
+    const { name, domain } = c.req.valid('json')
+    const db = createDb(c.env.DB)
+    await ensureAccount(db, c.get('accountId'))
+    const site = await insertSite(db, c.get('accountId'), {
+      name,
+      domain: normalizeDomain(domain)!,
+      siteKey: newSiteKey(),
+    })
+    return c.json(presentSite(site), 201)
+  })
+  .openapi(read, async (c) => {
+    const site = await findSite(createDb(c.env.DB), c.get('accountId'), c.req.valid('param').id)
+    return c.json(presentSite(site ?? notFound('Site')), 200)
+  })
+  .openapi(patch, async (c) => {
+    const { name, domain } = c.req.valid('json')
+    const changes = { name, domain: domain === undefined ? undefined : normalizeDomain(domain)! }
+    const db = createDb(c.env.DB)
+    const site = await updateSite(db, c.get('accountId'), c.req.valid('param').id, changes)
+    return c.json(presentSite(site ?? notFound('Site')), 200)
+  })
+  .openapi(remove, async (c) => {
+    const db = createDb(c.env.DB)
+    await deleteCatalogueRow(db, 'site', c.get('accountId'), c.req.valid('param').id)
+    return c.body(null, 204)
+  })

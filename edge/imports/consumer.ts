@@ -1,12 +1,6 @@
 import { describeForLog } from '../errors'
-import { importJobSchema, type ImportJob } from './jobs'
-
-export type ImportDeps = { env: Env }
-
-/** Runs one import job. The Medods import itself arrives with issue #6; until then a job only logs. */
-export async function runImportJob(_deps: ImportDeps, job: ImportJob): Promise<void> {
-  console.log(JSON.stringify({ level: 'info', msg: 'import job received', ...job }))
-}
+import { importJobSchema } from './jobs'
+import { runImportJob, type ImportDeps } from './run'
 
 /**
  * The queue consumer: each message is validated and run on its own, so one failing integration is retried
@@ -22,7 +16,7 @@ export async function consumeImportBatch(batch: MessageBatch<unknown>, deps: Imp
       continue
     }
     try {
-      await runImportJob(deps, parsed.data)
+      await runImportJob(deps, parsed.data, message.attempts)
       message.ack()
     } catch (err) {
       console.error(

@@ -6,6 +6,8 @@ export const importJobSchema = z.object({
   integrationId: z.string().min(1),
   /** When the cron fired (ms); a continuation keeps the original value so runs stay grouped. */
   scheduledAt: z.number().int(),
+  /** Set for "Run now" and for continuations; a cron job's run id is derived from the message. */
+  runId: z.string().min(1).max(200).optional(),
 })
 export type ImportJob = z.infer<typeof importJobSchema>
 

@@ -19,7 +19,13 @@ export type WireTouch = {
   a: number // when, ms since epoch (client clock)
 }
 
-export type WireEventType = 'pageview' | 'booking_open' | 'booking_message' | 'form_submit' | 'identify'
+export type WireEventType =
+  | 'pageview'
+  | 'booking_open'
+  | 'booking_message'
+  | 'form_submit'
+  | 'identify'
+  | 'custom' // track(name) of the public API; the name is in n
 
 export type WireEvent = {
   i: string // event id: a random UUID made once per event; a retried send reuses it
@@ -30,6 +36,7 @@ export type WireEvent = {
   // contact hashes, never raw contacts: "p:" + sha256hex(phone as E.164 digits, e.g. 79991234567)
   // or "e:" + sha256hex(trimmed lowercased email); on identify and form_submit events
   h?: string[]
+  z?: number // size of a booking_message's data in characters of its JSON (the data itself is never sent)
 }
 
 export type WirePayload = {

@@ -1,0 +1,155 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { findCampaign, insertCampaign, listCampaigns, updateCampaign } from '../db/catalogue'
+import { createDb } from '../db/client'
+import { ensureAccount } from '../db/queries'
+import type { Campaign } from '../db/schema'
+import { createRouter } from '../validation'
+import {
+  conflictResponse,
+  deleteCatalogueRow,
+  deletedResponse,
+  idParams,
+  nameField,
+  notFound,
+} from './catalogue'
+import { pageOf, pageQuery, toPage } from './pagination'
+import { errorResponses, jsonBody } from './schemas'
+
+const rule = (tag: string) =>
+  z
+    .string()
+    .trim()
+    .max(200)
+    .nullable()
+    .openapi({ description: `Exact ${tag} to match (case-insensitive); null or "" = any` })
+
+export const campaignSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    utmSource: z.string().nullable(),
+    utmMedium: z.string().nullable(),
+    utmCampaign: z.string().nullable(),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+    updatedAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('Campaign', {
+    description:
+      'A session belongs to the campaign whose every non-null rule equals its UTM tag; the most ' +
+      'specific campaign wins. A campaign without rules matches no session (it can be a default).',
+  })
+
+const campaignInput = z
+  .object({
+    name: nameField,
+    utmSource: rule('utm_source').optional(),
+    utmMedium: rule('utm_medium').optional(),
+    utmCampaign: rule('utm_campaign').optional(),
+  })
+  .openapi('CampaignInput')
+const campaignPatch = campaignInput.partial().openapi('CampaignPatch')
+
+const presentCampaign = (row: Campaign) => ({
+  id: row.id,
+  name: row.name,
+  utmSource: row.utmSource,
+  utmMedium: row.utmMedium,
+  utmCampaign: row.utmCampaign,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+})
+
+/** Rules are stored lowercased with "" as null, so the importer compares like with like. */
+const storedRule = (value: string | null | undefined) =>
+  value === undefined ? undefined : value ? value.toLowerCase() : null
+
+const storedRules = (input: z.infer<typeof campaignPatch>) => ({
+  name: input.name,
+  utmSource: storedRule(input.utmSource),
+  utmMedium: storedRule(input.utmMedium),
+  utmCampaign: storedRule(input.utmCampaign),
+})
+
+const tags = ['campaigns']
+const json = <T extends z.ZodTypeAny>(schema: T) => ({
+  content: { 'application/json': { schema } },
+  required: true,
+})
+
+const list = createRoute({
+  method: 'get',
+  path: '/',
+  tags,
+  summary: "The account's advertising campaigns",
+  request: { query: pageQuery },
+  responses: { 200: jsonBody(pageOf(campaignSchema)), ...errorResponses },
+})
+const create = createRoute({
+  method: 'post',
+  path: '/',
+  tags,
+  summary: 'Add a campaign with optional UTM matching rules',
+  request: { body: json(campaignInput) },
+  responses: { 201: jsonBody(campaignSchema, 'Created'), ...errorResponses },
+})
+const read = createRoute({
+  method: 'get',
+  path: '/{id}',
+  tags,
+  summary: 'One campaign',
+  request: { params: idParams },
+  responses: { 200: jsonBody(campaignSchema), ...errorResponses },
+})
+const patch = createRoute({
+  method: 'patch',
+  path: '/{id}',
+  tags,
+  summary: 'Change a campaign; a rule set to null matches any value',
+  request: { params: idParams, body: json(campaignPatch) },
+  responses: { 200: jsonBody(campaignSchema), ...errorResponses },
+})
+const remove = createRoute({
+  method: 'delete',
+  path: '/{id}',
+  tags,
+  summary: 'Delete a campaign no integration uses as its default',
+  request: { params: idParams },
+  responses: { ...deletedResponse, ...errorResponses, ...conflictResponse },
+})
+
+export const campaignsApi = createRouter()
+  .openapi(list, async (c) => {
+    const { limit, cursor } = c.req.valid('query')
+    const db = createDb(c.env.DB)
+    const rows = await listCampaigns(db, c.get('accountId'), { limit: limit + 1, cursor })
+    const position = (r: Campaign) => ({ at: r.createdAt.getTime(), id: r.id })
+    const page = toPage(rows, limit, position, presentCampaign)
+    return c.json(page, 200)
+  })
+  .openapi(create, async (c) => {
+    const { name, ...rules } = storedRules(c.req.valid('json'))
+    const db = createDb(c.env.DB)
+    await ensureAccount(db, c.get('accountId'))
+    const row = await insertCampaign(db, c.get('accountId'), {
+      name: name!,
+      utmSource: rules.utmSource ?? null,
+      utmMedium: rules.utmMedium ?? null,
+      utmCampaign: rules.utmCampaign ?? null,
+    })
+    return c.json(presentCampaign(row), 201)
+  })
+  .openapi(read, async (c) => {
+    const row = await findCampaign(createDb(c.env.DB), c.get('accountId'), c.req.valid('param').id)
+    return c.json(presentCampaign(row ?? notFound('Campaign')), 200)
+  })
+  .openapi(patch, async (c) => {
+    const changes = storedRules(c.req.valid('json'))
+    const db = createDb(c.env.DB)
+    const row = await updateCampaign(db, c.get('accountId'), c.req.valid('param').id, changes)
+    return c.json(presentCampaign(row ?? notFound('Campaign')), 200)
+  })
+  .openapi(remove, async (c) => {
+    const db = createDb(c.env.DB)
+    await deleteCatalogueRow(db, 'campaign', c.get('accountId'), c.req.valid('param').id)
+    return c.body(null, 204)
+  })

@@ -1,0 +1,137 @@
+import { z } from '@hono/zod-openapi'
+import type { Integration } from '../db/schema'
+
+/** Matching settings used when a request leaves them out (product-spec §4). */
+export const MATCHING_DEFAULTS = {
+  lookbackDays: 30,
+  windowBeforeMinutes: 30,
+  windowAfterMinutes: 5,
+}
+
+export const defaultAttributionSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('campaign'), campaignId: z.string().min(1).max(64) }),
+    z.object({
+      kind: z.literal('source'),
+      sourceId: z.string().min(1).max(64),
+      siteId: z.string().min(1).max(64),
+    }),
+  ])
+  .openapi('DefaultAttribution', {
+    description: 'Where bookings no session explains go: a campaign, or a source + site',
+  })
+
+const minutes = (fallback: number, what: string) =>
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(1440)
+    .openapi({ default: fallback, description: `Minutes ${what} a booking's creation to match` })
+
+/** Every writable field, none defaulted here: create applies defaults, PATCH keeps the rest. */
+const settingsFields = {
+  active: z.boolean().openapi({ default: true, description: 'The daily import runs' }),
+  uid: z.string().max(300).openapi({ example: 'https://beta45.medods.ru/' }),
+  identity: z.string().trim().min(1).max(200),
+  secretKey: z
+    .string()
+    .trim()
+    .min(1)
+    .max(512)
+    .openapi({ description: 'Write-only: reads show a mask; PATCH without it keeps the key' }),
+  sendRequests: z.boolean().openapi({ default: false }),
+  sendDeals: z.boolean().openapi({ default: false }),
+  defaultAttribution: defaultAttributionSchema.nullable(),
+  onlineSourceIds: z
+    .array(z.number().int().positive())
+    .max(100)
+    .openapi({ default: [], description: 'Medods online-booking source ids; [] = by title' }),
+  siteIds: z
+    .array(z.string().min(1).max(64))
+    .max(50)
+    .openapi({ default: [], description: 'Sites whose sessions bookings match; [] = all' }),
+  lookbackDays: z.number().int().min(1).max(365).openapi({ default: 30 }),
+  windowBeforeMinutes: minutes(MATCHING_DEFAULTS.windowBeforeMinutes, 'before'),
+  windowAfterMinutes: minutes(MATCHING_DEFAULTS.windowAfterMinutes, 'after'),
+}
+
+export const integrationInput = z
+  .object({ ...settingsFields, kind: z.literal('medods').optional() })
+  .partial()
+  .required({ uid: true, identity: true, secretKey: true })
+  .openapi('IntegrationInput')
+
+export const integrationPatch = z.object(settingsFields).partial().openapi('IntegrationPatch')
+
+export type IntegrationInput = z.infer<typeof integrationInput>
+export type IntegrationPatch = z.infer<typeof integrationPatch>
+
+export const integrationSchema = z
+  .object({
+    id: z.string(),
+    kind: z.literal('medods'),
+    active: z.boolean(),
+    uid: z.string().openapi({ example: 'https://beta45.medods.ru' }),
+    identity: z.string(),
+    secretKey: z.string().openapi({ example: '••••abcd', description: 'Masked, never the key' }),
+    sendRequests: z.boolean(),
+    sendDeals: z.boolean(),
+    defaultAttribution: defaultAttributionSchema.nullable(),
+    onlineSourceIds: z.array(z.number()),
+    siteIds: z.array(z.string()),
+    lookbackDays: z.number(),
+    windowBeforeMinutes: z.number(),
+    windowAfterMinutes: z.number(),
+    lastRunAt: z.string().nullable().openapi({ format: 'date-time', description: 'Read-only' }),
+    lastError: z.string().nullable().openapi({ description: 'Read-only' }),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+    updatedAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('Integration')
+
+export const installSchema = z
+  .object({
+    siteId: z.string(),
+    script: z.string().openapi({
+      example: '<script async src="https://bridge.example/w.js" data-site="…"></script>',
+    }),
+    instructions: z.array(z.string()),
+  })
+  .openapi('Install')
+
+export const savedIntegrationSchema = integrationSchema
+  .extend({ install: installSchema.nullable() })
+  .openapi('SavedIntegration', {
+    description: 'The saved integration and the script to install (null while there is no site)',
+  })
+
+export function attributionOf(row: Integration): z.infer<typeof defaultAttributionSchema> | null {
+  if (row.defaultCampaignId) return { kind: 'campaign', campaignId: row.defaultCampaignId }
+  if (row.defaultSourceId && row.defaultSiteId) {
+    return { kind: 'source', sourceId: row.defaultSourceId, siteId: row.defaultSiteId }
+  }
+  return null
+}
+
+/** The API view of a row: the SecretKey only as its stored mask, the ciphertext never leaves. */
+export const presentIntegration = (row: Integration): z.infer<typeof integrationSchema> => ({
+  id: row.id,
+  kind: row.kind,
+  active: row.active,
+  uid: row.uid,
+  identity: row.identity,
+  secretKey: row.secretKeyMask,
+  sendRequests: row.sendRequests,
+  sendDeals: row.sendDeals,
+  defaultAttribution: attributionOf(row),
+  onlineSourceIds: row.onlineSourceIds,
+  siteIds: row.siteIds,
+  lookbackDays: row.lookbackDays,
+  windowBeforeMinutes: row.windowBeforeMinutes,
+  windowAfterMinutes: row.windowAfterMinutes,
+  lastRunAt: row.lastRunAt ? row.lastRunAt.toISOString() : null,
+  lastError: row.lastError,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+})

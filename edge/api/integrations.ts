@@ -1,0 +1,100 @@
+import { createRoute } from '@hono/zod-openapi'
+import { createDb } from '../db/client'
+import {
+  findIntegration,
+  insertIntegration,
+  listIntegrations,
+  updateIntegration,
+  type IntegrationSettings,
+} from '../db/integrations'
+import { ensureAccount } from '../db/queries'
+import type { Integration } from '../db/schema'
+import { createRouter } from '../validation'
+import { idParams, notFound } from './catalogue'
+import { installFor } from './install'
+import {
+  integrationInput,
+  integrationPatch,
+  integrationSchema,
+  presentIntegration,
+  savedIntegrationSchema,
+} from './integration-schemas'
+import { CREATE_DEFAULTS, requireDefaultWhenSending, settingsColumns } from './integration-settings'
+import { pageOf, pageQuery, toPage } from './pagination'
+import { errorResponses, jsonBody } from './schemas'
+
+const tags = ['integrations']
+const json = <T extends typeof integrationInput | typeof integrationPatch>(schema: T) => ({
+  content: { 'application/json': { schema } },
+  required: true,
+})
+
+const list = createRoute({
+  method: 'get',
+  path: '/',
+  tags,
+  summary: "The account's Medods integrations (SecretKeys masked)",
+  request: { query: pageQuery },
+  responses: { 200: jsonBody(pageOf(integrationSchema)), ...errorResponses },
+})
+const create = createRoute({
+  method: 'post',
+  path: '/',
+  tags,
+  summary: 'Connect a Medods clinic; answers with the script to install on its site',
+  request: { body: json(integrationInput) },
+  responses: { 201: jsonBody(savedIntegrationSchema, 'Created'), ...errorResponses },
+})
+const read = createRoute({
+  method: 'get',
+  path: '/{id}',
+  tags,
+  summary: 'One integration (SecretKey masked)',
+  request: { params: idParams },
+  responses: { 200: jsonBody(integrationSchema), ...errorResponses },
+})
+const patch = createRoute({
+  method: 'patch',
+  path: '/{id}',
+  tags,
+  summary: 'Change an integration; without secretKey the stored one is kept',
+  request: { params: idParams, body: json(integrationPatch) },
+  responses: { 200: jsonBody(savedIntegrationSchema), ...errorResponses },
+})
+
+const workerOrigin = (url: string) => new URL(url).origin
+
+export const integrationsApi = createRouter()
+  .openapi(list, async (c) => {
+    const { limit, cursor } = c.req.valid('query')
+    const db = createDb(c.env.DB)
+    const rows = await listIntegrations(db, c.get('accountId'), { limit: limit + 1, cursor })
+    const position = (r: Integration) => ({ at: r.createdAt.getTime(), id: r.id })
+    const page = toPage(rows, limit, position, presentIntegration)
+    return c.json(page, 200)
+  })
+  .openapi(create, async (c) => {
+    const ctx = { db: createDb(c.env.DB), env: c.env, accountId: c.get('accountId') }
+    const columns = { ...CREATE_DEFAULTS, ...(await settingsColumns(ctx, c.req.valid('json'))) }
+    requireDefaultWhenSending(columns)
+    await ensureAccount(ctx.db, ctx.accountId)
+    const row = await insertIntegration(ctx.db, ctx.accountId, columns as IntegrationSettings)
+    const install = await installFor(ctx.db, row, workerOrigin(c.req.url))
+    return c.json({ ...presentIntegration(row), install }, 201)
+  })
+  .openapi(read, async (c) => {
+    const db = createDb(c.env.DB)
+    const row = await findIntegration(db, c.get('accountId'), c.req.valid('param').id)
+    return c.json(presentIntegration(row ?? notFound('Integration')), 200)
+  })
+  .openapi(patch, async (c) => {
+    const ctx = { db: createDb(c.env.DB), env: c.env, accountId: c.get('accountId') }
+    const { id } = c.req.valid('param')
+    const stored = (await findIntegration(ctx.db, ctx.accountId, id)) ?? notFound('Integration')
+    const columns = await settingsColumns(ctx, c.req.valid('json'))
+    requireDefaultWhenSending({ ...stored, ...columns })
+    const row = await updateIntegration(ctx.db, ctx.accountId, id, columns)
+    if (!row) notFound('Integration')
+    const install = await installFor(ctx.db, row, workerOrigin(c.req.url))
+    return c.json({ ...presentIntegration(row), install }, 200)
+  })

@@ -1,0 +1,97 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { createDb } from '../db/client'
+import { listRequests } from '../db/requests'
+import type { RequestRow } from '../db/schema'
+import { createRouter } from '../validation'
+import { pageOf, pageQuery, toPage } from './pagination'
+import { errorResponses, jsonBody } from './schemas'
+
+const MATCH_METHODS = ['session_id', 'contact', 'booking_window', 'default'] as const
+
+const attributionSchema = z.object({
+  source: z.string(),
+  medium: z.string(),
+  campaign: z.string(),
+  content: z.string(),
+  term: z.string(),
+  utmId: z.string(),
+  clickIds: z.record(z.string(), z.string()),
+  landingUrl: z.string(),
+  referrer: z.string(),
+})
+
+export const requestSchema = z
+  .object({
+    id: z.string(),
+    integrationId: z.string(),
+    medodsAppointmentId: z.number().int(),
+    createdAt: z.string().openapi({
+      format: 'date-time',
+      description: "The booking's creation in Medods, or when the import first saw it (createdAtKnown false)",
+    }),
+    createdAtKnown: z.boolean(),
+    name: z.string().nullable(),
+    phone: z.string().nullable().openapi({ description: 'E.164 digits, e.g. 79991234567' }),
+    email: z.string().nullable(),
+    doctor: z.string().nullable(),
+    status: z.string().nullable().openapi({ description: 'Medods appointment status' }),
+    matchMethod: z.enum(MATCH_METHODS),
+    candidates: z.number().int(),
+    sessionId: z.string().nullable(),
+    campaignId: z.string().nullable(),
+    sourceId: z.string().nullable(),
+    siteId: z.string().nullable(),
+    attribution: attributionSchema.nullable().openapi({ description: "The matched session's attribution" }),
+    importedAt: z.string().openapi({ format: 'date-time' }),
+    updatedAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('Request')
+
+const presentRequest = (row: RequestRow) => ({
+  id: row.id,
+  integrationId: row.integrationId,
+  medodsAppointmentId: row.medodsAppointmentId,
+  createdAt: row.createdAt.toISOString(),
+  createdAtKnown: row.createdAtKnown,
+  name: row.name,
+  phone: row.phone,
+  email: row.email,
+  doctor: row.doctor,
+  status: row.status,
+  matchMethod: row.matchMethod,
+  candidates: row.candidates,
+  sessionId: row.sessionId,
+  campaignId: row.campaignId,
+  sourceId: row.sourceId,
+  siteId: row.siteId,
+  attribution: row.attribution ?? null,
+  importedAt: row.importedAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+})
+
+const dateTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value))
+
+const list = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['requests'],
+  summary: 'Online-booking requests with their attribution, by creation time',
+  request: {
+    query: pageQuery.extend({
+      integrationId: z.string().max(100).optional(),
+      createdFrom: dateTime.optional().openapi({ type: 'string', format: 'date-time' }),
+      createdTo: dateTime.optional().openapi({ type: 'string', format: 'date-time' }),
+      matchMethod: z.enum(MATCH_METHODS).optional(),
+      campaignId: z.string().max(100).optional(),
+      sourceId: z.string().max(100).optional(),
+    }),
+  },
+  responses: { 200: jsonBody(pageOf(requestSchema)), ...errorResponses },
+})
+
+export const requestsApi = createRouter().openapi(list, async (c) => {
+  const { limit, ...filter } = c.req.valid('query')
+  const rows = await listRequests(createDb(c.env.DB), c.get('accountId'), { ...filter, limit: limit + 1 })
+  const page = toPage(rows, limit, (r) => ({ at: r.createdAt.getTime(), id: r.id }), presentRequest)
+  return c.json(page, 200)
+})

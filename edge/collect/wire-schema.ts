@@ -1,0 +1,87 @@
+import { z } from 'zod'
+import type { WirePayload } from '../../widget/src/wire'
+import { EVENT_TYPES, TOUCH_TYPES } from '../db/schema'
+
+/** Caps from attribution.md §6: URLs as long as Plausible accepts, everything else short. */
+export const MAX_URL = 2000
+export const MAX_TEXT = 200
+export const MAX_EVENTS = 20
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+const id = z
+  .string()
+  .regex(UUID, 'must be a UUID')
+  .transform((s) => s.toLowerCase())
+const text = z.string().max(MAX_TEXT)
+const anyUrl = z.string().max(MAX_URL)
+const epochMs = z.number().int().min(0).max(8.64e15)
+
+/** Only http(s) pages: a `data:` or `file:` URL is never a clinic page. */
+const pageUrl = anyUrl.refine((value) => {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol)
+  } catch {
+    return false
+  }
+}, 'must be an http(s) URL')
+
+const touch = z.object({
+  t: z.enum(TOUCH_TYPES),
+  s: text,
+  m: text,
+  c: text,
+  o: text,
+  e: text,
+  i: text,
+  k: z
+    .record(z.string().regex(/^[A-Za-z0-9_]{1,40}$/, 'must be a parameter name'), text)
+    .refine((ids) => Object.keys(ids).length <= 10, 'at most 10 click ids')
+    .optional(),
+  l: anyUrl,
+  r: anyUrl,
+  a: epochMs,
+})
+
+/** "p:" or "e:" plus SHA-256 hex of the normalised phone or email: never a raw contact. */
+export const wireContactHash = z
+  .string()
+  .regex(/^[pe]:[0-9a-f]{64}$/, 'must be p: or e: plus SHA-256 hex')
+
+const event = z.object({
+  i: id,
+  t: z.enum(EVENT_TYPES),
+  a: epochMs,
+  u: pageUrl.optional(),
+  n: text.optional(),
+  h: z.array(wireContactHash).max(4).optional(),
+  // Accepted for the widget's diagnostics, not stored.
+  z: z.number().int().min(0).optional(),
+})
+
+/** The body of `POST /c` (see widget/src/wire.ts for the field meanings). */
+export const wirePayloadSchema = z.object({
+  k: z.string().min(1).max(64),
+  v: id,
+  s: id,
+  b: epochMs,
+  u: pageUrl,
+  f: touch,
+  c: touch,
+  e: z.array(event).min(1).max(MAX_EVENTS),
+})
+
+export type CollectPayload = z.infer<typeof wirePayloadSchema>
+export type CollectTouch = z.infer<typeof touch>
+
+/** One ingest-queue message: a validated payload with the site it was resolved to. */
+export const ingestMessageSchema = z.object({
+  siteId: z.string().min(1),
+  receivedAt: epochMs,
+  payload: wirePayloadSchema,
+})
+export type IngestMessage = z.infer<typeof ingestMessageSchema>
+
+// The widget's wire type must stay assignable to what the collector accepts.
+type Accepts<T extends z.input<typeof wirePayloadSchema>> = T
+export type WireCheck = Accepts<WirePayload>

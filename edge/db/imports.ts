@@ -1,0 +1,132 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
+import { afterCursor } from '../api/pagination'
+import type { Db } from './client'
+import { importRuns, integrations, type ImportRun } from './schema'
+
+// Types
+
+export type RunCounters = Pick<
+  ImportRun,
+  | 'pages'
+  | 'fetched'
+  | 'stored'
+  | 'matchedSessionId'
+  | 'matchedContact'
+  | 'matchedBookingWindow'
+  | 'defaulted'
+  | 'malformed'
+  | 'retries'
+  | 'medodsRequests'
+>
+
+export type NewRun = Pick<
+  ImportRun,
+  'id' | 'accountId' | 'integrationId' | 'kind' | 'trigger' | 'status' | 'updatedAtAfter'
+>
+
+// Queries
+
+/** Creates the run unless it exists: a redelivered cron message finds the run it already started. */
+export async function createRun(db: Db, run: NewRun): Promise<ImportRun> {
+  await db.insert(importRuns).values(run).onConflictDoNothing()
+  return (await getRun(db, run.id))!
+}
+
+export function getRun(db: Db, id: string) {
+  return db.select().from(importRuns).where(eq(importRuns.id, id)).get()
+}
+
+export async function markRunning(db: Db, id: string, now: Date) {
+  await db
+    .update(importRuns)
+    .set({ status: 'running', startedAt: sql`coalesce(${importRuns.startedAt}, ${now.getTime()})` })
+    .where(eq(importRuns.id, id))
+}
+
+const increments = (add: Partial<RunCounters>) =>
+  Object.fromEntries(
+    Object.entries(add).map(([key, value]) => [
+      key,
+      sql`${importRuns[key as keyof RunCounters]} + ${value ?? 0}`,
+    ])
+  )
+
+/** The statement that commits one page's progress; it goes in the same batch as the page's rows. */
+export function advanceRun(db: Db, id: string, nextOffset: number, add: Partial<RunCounters>) {
+  return db
+    .update(importRuns)
+    .set({ ...increments(add), nextOffset })
+    .where(eq(importRuns.id, id))
+}
+
+/** Counters not tied to a committed page (retries, Medods calls), added when a slice ends. */
+export async function addToRun(db: Db, id: string, add: Partial<RunCounters>) {
+  if (Object.keys(add).length === 0) return
+  await db.update(importRuns).set(increments(add)).where(eq(importRuns.id, id))
+}
+
+export async function finishRun(
+  db: Db,
+  run: Pick<ImportRun, 'id' | 'integrationId' | 'kind'>,
+  outcome: { status: 'succeeded' | 'failed'; error: string | null; cursor?: number },
+  now: Date
+) {
+  const cursorColumn = run.kind === 'requests' ? 'requestsCursor' : 'dealsCursor'
+  await db.batch([
+    db
+      .update(importRuns)
+      .set({ status: outcome.status, error: outcome.error, finishedAt: now })
+      .where(eq(importRuns.id, run.id)),
+    db
+      .update(integrations)
+      .set({
+        lastRunAt: now,
+        lastError: outcome.error,
+        ...(outcome.cursor === undefined ? {} : { [cursorColumn]: outcome.cursor }),
+      })
+      .where(eq(integrations.id, run.integrationId)),
+  ])
+}
+
+/** Keeps the last error readable while the queue retries a failing run. */
+export async function recordRunError(db: Db, run: Pick<ImportRun, 'id' | 'integrationId'>, error: string) {
+  await db.batch([
+    db.update(importRuns).set({ error }).where(eq(importRuns.id, run.id)),
+    db.update(integrations).set({ lastError: error }).where(eq(integrations.id, run.integrationId)),
+  ])
+}
+
+export async function listRuns(
+  db: Db,
+  accountId: string,
+  filter: { integrationId?: string; limit: number; cursor?: string }
+) {
+  return db
+    .select()
+    .from(importRuns)
+    .where(
+      and(
+        eq(importRuns.accountId, accountId),
+        filter.integrationId ? eq(importRuns.integrationId, filter.integrationId) : undefined,
+        afterCursor(filter.cursor, importRuns.createdAt, importRuns.id)
+      )
+    )
+    .orderBy(asc(importRuns.createdAt), asc(importRuns.id))
+    .limit(filter.limit)
+}
+
+/** Whether a run of this kind is already queued or running, so "Run now" does not pile up duplicates. */
+export async function findOpenRun(db: Db, integrationId: string, kind: ImportRun['kind']) {
+  return db
+    .select()
+    .from(importRuns)
+    .where(
+      and(
+        eq(importRuns.integrationId, integrationId),
+        eq(importRuns.kind, kind),
+        inArray(importRuns.status, ['queued', 'running'])
+      )
+    )
+    .orderBy(desc(importRuns.createdAt))
+    .get()
+}

@@ -1,0 +1,200 @@
+import { and, eq, getTableColumns, gte, inArray, lt, lte, sql } from 'drizzle-orm'
+import type { AnySQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
+import type { Db } from './client'
+import {
+  contactHashes,
+  events,
+  sessions,
+  type NewContactHash,
+  type NewEvent,
+  type NewSession,
+  type Session,
+} from './schema'
+
+// Types
+
+export type IngestRows = { sessions: NewSession[]; events: NewEvent[]; contacts: NewContactHash[] }
+
+/** D1 refuses a statement with 100 or more bound parameters. */
+export const MAX_BOUND_PARAMS = 99
+
+// Writes
+
+const chunk = <T>(items: T[], size: number) =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, i * size + size)
+  )
+
+/** Every column is bound for every row, so a table's column count is its parameters per row. */
+const rowsPerStatement = (table: SQLiteTable) =>
+  Math.floor(MAX_BOUND_PARAMS / Object.keys(getTableColumns(table)).length)
+
+// A later non-direct touch replaces the current one (attribution.md §2: last non-direct click).
+const laterNonDirect = sql`(excluded.touch_type <> 'direct'
+  AND excluded.touch_at > ${sessions.touchAt})`
+const touchColumn = (column: AnySQLiteColumn) =>
+  sql`CASE WHEN ${laterNonDirect} THEN excluded.${sql.raw(column.name)} ELSE ${column} END`
+
+const TOUCH_COLUMNS = [
+  'touchType',
+  'source',
+  'medium',
+  'campaign',
+  'content',
+  'term',
+  'utmId',
+  'clickIds',
+  'touchLandingUrl',
+  'touchReferrer',
+  'touchAt',
+] as const
+
+const touchUpdates = Object.fromEntries(
+  TOUCH_COLUMNS.map((key) => [key, touchColumn(sessions[key])])
+)
+
+/** First touch, visitor and landing page are write-once; start moves back, last-seen forward. */
+const upsertSessions = (db: Db, rows: NewSession[]) =>
+  db
+    .insert(sessions)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [sessions.siteId, sessions.id],
+      set: {
+        ...touchUpdates,
+        startedAt: sql`min(${sessions.startedAt}, excluded.started_at)`,
+        lastSeenAt: sql`max(${sessions.lastSeenAt}, excluded.last_seen_at)`,
+      },
+    })
+
+/**
+ * The statements that store one queue batch, sessions first (events and contacts reference them),
+ * each under D1's bound-parameter limit. Retried events and already-captured contacts are ignored.
+ */
+export function ingestStatements(db: Db, rows: IngestRows) {
+  return [
+    ...chunk(rows.sessions, rowsPerStatement(sessions)).map((part) => upsertSessions(db, part)),
+    ...chunk(rows.events, rowsPerStatement(events)).map((part) =>
+      db.insert(events).values(part).onConflictDoNothing()
+    ),
+    ...chunk(rows.contacts, rowsPerStatement(contactHashes)).map((part) =>
+      db.insert(contactHashes).values(part).onConflictDoNothing()
+    ),
+  ]
+}
+
+/** One atomic D1 batch for the whole queue batch; returns the number of statements it ran. */
+export async function writeIngestRows(db: Db, rows: IngestRows): Promise<number> {
+  const [first, ...rest] = ingestStatements(db, rows)
+  if (!first) return 0
+  await db.batch([first, ...rest])
+  return rest.length + 1
+}
+
+/** Deletes sessions last seen before `cutoff` (events and contact hashes cascade), in slices. */
+export async function purgeSessionsBefore(
+  db: Db,
+  cutoff: Date,
+  { slice = 500, maxSlices = 40 } = {}
+) {
+  let deleted = 0
+  for (let i = 0; i < maxSlices; i++) {
+    const result = await db.run(
+      sql`DELETE FROM ${sessions} WHERE rowid IN
+        (SELECT rowid FROM ${sessions} WHERE ${lt(sessions.lastSeenAt, cutoff)} LIMIT ${slice})`
+    )
+    deleted += result.meta.changes
+    if (result.meta.changes < slice) break
+  }
+  return deleted
+}
+
+// Queries for the matching ladder (product-spec §4); site ids and values chunked under the limit.
+
+const SITES_PER_QUERY = 40
+const VALUES_PER_QUERY = 50
+
+async function perChunk<T>(
+  siteIds: string[],
+  values: string[],
+  run: (sites: string[], values: string[]) => Promise<T[]>
+) {
+  const results: T[] = []
+  for (const s of chunk(siteIds, SITES_PER_QUERY)) {
+    for (const v of chunk(values, VALUES_PER_QUERY)) results.push(...(await run(s, v)))
+  }
+  return results
+}
+
+/** Rung 1: sessions whose ids a booking carries, among the given sites. */
+export function findSessionsByIds(
+  db: Db,
+  siteIds: string[],
+  sessionIds: string[]
+): Promise<Session[]> {
+  return perChunk(siteIds, sessionIds, (s, ids) =>
+    db
+      .select()
+      .from(sessions)
+      .where(and(inArray(sessions.siteId, s), inArray(sessions.id, ids)))
+  )
+}
+
+export type ContactLookup = {
+  siteIds: string[]
+  /** Stored hashes (see `storedContactHash`), not the widget's wire hashes. */
+  hashes: string[]
+  before: Date
+  lookbackMs: number
+}
+
+/** Rung 2: sessions that captured one of the hashes within the lookback before `before`. */
+export async function findSessionsByContact(db: Db, q: ContactLookup): Promise<Session[]> {
+  const from = new Date(q.before.getTime() - q.lookbackMs)
+  const rows = await perChunk(q.siteIds, q.hashes, (s, hashes) =>
+    db
+      .selectDistinct(getTableColumns(sessions))
+      .from(contactHashes)
+      .innerJoin(
+        sessions,
+        and(eq(sessions.siteId, contactHashes.siteId), eq(sessions.id, contactHashes.sessionId))
+      )
+      .where(
+        and(
+          inArray(contactHashes.siteId, s),
+          inArray(contactHashes.hash, hashes),
+          gte(contactHashes.at, from),
+          lte(contactHashes.at, q.before)
+        )
+      )
+  )
+  return distinctSessions(rows)
+}
+
+export type WindowLookup = { siteIds: string[]; from: Date; to: Date }
+
+/** Rung 3: distinct sessions that opened the booking widget between `from` and `to`. */
+export async function findSessionsWithBookingOpen(db: Db, q: WindowLookup): Promise<Session[]> {
+  const rows = await perChunk(q.siteIds, [''], (s) =>
+    db
+      .selectDistinct(getTableColumns(sessions))
+      .from(events)
+      .innerJoin(
+        sessions,
+        and(eq(sessions.siteId, events.siteId), eq(sessions.id, events.sessionId))
+      )
+      .where(
+        and(
+          inArray(events.siteId, s),
+          eq(events.type, 'booking_open'),
+          gte(events.at, q.from),
+          lte(events.at, q.to)
+        )
+      )
+  )
+  return distinctSessions(rows)
+}
+
+const distinctSessions = (rows: Session[]) => [
+  ...new Map(rows.map((row) => [`${row.siteId} ${row.id}`, row])).values(),
+]

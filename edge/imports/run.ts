@@ -1,0 +1,99 @@
+import { createDb, type Db } from '../db/client'
+import { addToRun, createRun, finishRun, getRun, markRunning, recordRunError } from '../db/imports'
+import { integrations, type ImportRun, type Integration } from '../db/schema'
+import { decryptSecret } from '../crypto/secrets'
+import { describeForLog } from '../errors'
+import { createMedodsClient } from '../medods/client'
+import { MedodsAuthError, MedodsError } from '../medods/errors'
+import { eq } from 'drizzle-orm'
+import { enqueueJobs, type ImportJob } from './jobs'
+import { importRequestsSlice } from './requests-import'
+
+/** The next run starts this far before the last one began: offset paging over changing data can skip rows. */
+export const CURSOR_OVERLAP_SECONDS = 600
+/** Pages one queue invocation imports before it hands on, to stay inside Workers and D1 limits. */
+export const PAGES_PER_INVOCATION = 20
+/** Matches `max_retries` of the imports consumer: the last delivery marks the run failed. */
+export const MAX_ATTEMPTS = 6
+
+export type ImportDeps = {
+  env: Env
+  fetch?: typeof fetch
+  sleep?: (ms: number) => Promise<void>
+  now?: () => Date
+  pagesPerInvocation?: number
+}
+
+const DAY_SECONDS = 86_400
+
+/** Where a run's `updatedAtAfter` starts: the backfill asked for, else the stored cursor, else the lookback. */
+export function startCursor(integration: Integration, kind: ImportRun['kind'], now: Date, since?: Date) {
+  if (since) return Math.floor(since.getTime() / 1000)
+  const stored = kind === 'requests' ? integration.requestsCursor : integration.dealsCursor
+  return stored ?? Math.floor(now.getTime() / 1000) - integration.lookbackDays * DAY_SECONDS
+}
+
+async function openRun(db: Db, job: ImportJob, integration: Integration, now: Date) {
+  if (job.runId) return getRun(db, job.runId)
+  return createRun(db, {
+    id: `cron:${job.kind}:${integration.id}:${job.scheduledAt}`,
+    accountId: integration.accountId,
+    integrationId: integration.id,
+    kind: job.kind,
+    trigger: 'cron',
+    status: 'queued',
+    updatedAtAfter: startCursor(integration, job.kind, now),
+  })
+}
+
+/**
+ * Runs one slice of an import job. Bad credentials end the run at once (no retry storm); other failures
+ * leave the error readable and rethrow so the queue retries, and the last attempt marks the run failed.
+ */
+export async function runImportJob(deps: ImportDeps, job: ImportJob, attempt = 1): Promise<void> {
+  const db = createDb(deps.env.DB)
+  const now = deps.now?.() ?? new Date()
+  const integration = await db.select().from(integrations).where(eq(integrations.id, job.integrationId)).get()
+  if (!integration) return
+  const run = await openRun(db, job, integration, now)
+  if (!run || run.status === 'succeeded' || run.status === 'failed') return
+  await markRunning(db, run.id, now)
+
+  const medods = createMedodsClient(
+    {
+      uid: integration.uid,
+      identity: integration.identity,
+      secretKey: await decryptSecret(integration.secretKeyEnc, deps.env.SECRETS_KEY),
+    },
+    { allowLocal: deps.env.MEDODS_ALLOW_LOCAL === '1', fetch: deps.fetch, sleep: deps.sleep }
+  )
+  try {
+    if (job.kind === 'deals') throw new MedodsError('Импорт сделок ещё не подключён')
+    const { more } = await importRequestsSlice({
+      db,
+      medods,
+      integration,
+      run,
+      contactHashKey: deps.env.CONTACT_HASH_KEY,
+      now,
+      maxPages: deps.pagesPerInvocation ?? PAGES_PER_INVOCATION,
+    })
+    await addToRun(db, run.id, { retries: medods.stats.retries, medodsRequests: medods.stats.requests })
+    if (more) {
+      await enqueueJobs(deps.env.IMPORTS, [{ ...job, runId: run.id }])
+      return
+    }
+    const cursor = Math.floor(run.createdAt.getTime() / 1000) - CURSOR_OVERLAP_SECONDS
+    await finishRun(db, run, { status: 'succeeded', error: null, cursor }, now)
+  } catch (err) {
+    await addToRun(db, run.id, { retries: medods.stats.retries, medodsRequests: medods.stats.requests })
+    const message = err instanceof MedodsError ? err.message : 'Internal error during import'
+    if (err instanceof MedodsAuthError || attempt >= MAX_ATTEMPTS || job.kind === 'deals') {
+      await finishRun(db, run, { status: 'failed', error: message }, now)
+      if (!(err instanceof MedodsError)) console.error(JSON.stringify({ level: 'error', runId: run.id, error: describeForLog(err) }))
+      return
+    }
+    await recordRunError(db, run, message)
+    throw err
+  }
+}

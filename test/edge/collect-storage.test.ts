@@ -1,0 +1,172 @@
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  waitOnExecutionContext,
+} from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createContactHasher, storedContactHash } from '../../edge/collect/contact-hash'
+import { rowsFor } from '../../edge/collect/rows'
+import type { IngestMessage } from '../../edge/collect/wire-schema'
+import { createDb } from '../../edge/db/client'
+import {
+  findSessionsByContact,
+  findSessionsByIds,
+  findSessionsWithBookingOpen,
+  ingestStatements,
+} from '../../edge/db/sessions'
+import worker from '../../edge/index'
+import type { WirePayload } from '../../widget/src/wire'
+import { countRows, pageview, payload, seedSite, T0, touch, uuid } from './collect-fixtures'
+
+const SITE = 'site-store'
+const OTHER = 'site-other'
+const MIN = 60_000
+const DAY = 86_400_000
+
+beforeAll(async () => {
+  await seedSite(SITE, 'key-store')
+  await seedSite(OTHER, 'key-other', 'other.ru')
+})
+afterEach(() => vi.restoreAllMocks())
+
+const message = (p: WirePayload, siteId = SITE, receivedAt = p.b + MIN): IngestMessage => ({
+  siteId,
+  receivedAt,
+  payload: p,
+})
+
+async function deliver(messages: IngestMessage[]) {
+  const batch = createMessageBatch(
+    'ingest',
+    messages.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body }))
+  )
+  await worker.queue(batch, env)
+}
+
+const twentyEvents = () => Array.from({ length: 20 }, (_, i) => pageview({ a: T0 + i }))
+
+describe('D1 statements per ingest batch', () => {
+  const cases = [
+    { name: '100 one-pageview sends of 100 sessions', sends: 100, events: 1, statements: 20 + 9 },
+    { name: 'one send of 20 events', sends: 1, events: 20, statements: 1 + 2 },
+    { name: '100 sends of 20 events each', sends: 100, events: 20, statements: 20 + 167 },
+  ]
+  for (const c of cases) {
+    it(`${c.name}: ${c.statements} statements in one D1 batch, every row stored`, async () => {
+      const site = `site-count-${c.sends}-${c.events}`
+      await seedSite(site, `key-${site}`)
+      const messages = Array.from({ length: c.sends }, () =>
+        message(payload({ e: c.events === 1 ? [pageview()] : twentyEvents() }), site)
+      )
+      const batches = vi.spyOn(env.DB, 'batch')
+      const prepared = vi.spyOn(env.DB, 'prepare')
+      await deliver(messages)
+
+      expect(batches).toHaveBeenCalledTimes(1)
+      expect(batches.mock.calls[0]![0]).toHaveLength(c.statements)
+      expect(prepared).toHaveBeenCalledTimes(c.statements)
+      expect(await countRows('events', site)).toBe(c.sends * c.events)
+      expect(await countRows('sessions', site)).toBe(c.sends)
+    })
+  }
+
+  it('binds fewer than 100 parameters in every statement', async () => {
+    const messages = Array.from({ length: 100 }, () =>
+      message(payload({ e: twentyEvents().map((e) => ({ ...e, h: [`p:${'a'.repeat(64)}`] })) }))
+    )
+    const rows = await rowsFor(messages, await createContactHasher('k'))
+    const statements = ingestStatements(createDb(env.DB), rows)
+    for (const statement of statements) expect(statement.toSQL().params.length).toBeLessThan(100)
+  })
+})
+
+describe('the matching-ladder queries', () => {
+  const phone = `p:${'1'.repeat(64)}`
+  const early = payload({ b: T0 - 40 * DAY, e: [pageview({ a: T0 - 40 * DAY, h: [phone] })] })
+  const direct = payload({
+    c: touch({ t: 'direct' }),
+    e: [pageview({ a: T0 - 2 * DAY, t: 'identify', h: [phone] })],
+  })
+  const opened = payload({ e: [pageview({ t: 'booking_open', a: T0 - 10 * MIN })] })
+  const openedTwice = payload({
+    e: [pageview({ t: 'booking_open', a: T0 - 20 * MIN }), pageview({ t: 'booking_open', a: T0 })],
+  })
+  const tooEarly = payload({ e: [pageview({ t: 'booking_open', a: T0 - 31 * MIN })] })
+  const elsewhere = payload({
+    k: 'key-other',
+    u: 'https://other.ru/',
+    e: [pageview({ t: 'booking_open', a: T0, h: [phone] })],
+  })
+  const db = () => createDb(env.DB)
+
+  beforeAll(async () => {
+    await deliver([
+      message(early, SITE, T0),
+      message(direct, SITE, T0),
+      message(opened, SITE, T0),
+      message(openedTwice, SITE, T0),
+      message(tooEarly, SITE, T0),
+      message(elsewhere, OTHER, T0),
+    ])
+  })
+
+  it('finds sessions by the ids a booking carries, only on the given sites', async () => {
+    const found = await findSessionsByIds(db(), [SITE], [opened.s, elsewhere.s, uuid()])
+    expect(found.map((s) => s.id)).toEqual([opened.s])
+    expect(found[0]).toMatchObject({ siteId: SITE, touchType: 'utm', source: 'yandex' })
+  })
+
+  it('finds sessions that captured the contact before the booking, within the lookback', async () => {
+    const hash = await storedContactHash(env.CONTACT_HASH_KEY, phone)
+    const found = await findSessionsByContact(db(), {
+      siteIds: [SITE],
+      hashes: [hash],
+      before: new Date(T0),
+      lookbackMs: 30 * DAY,
+    })
+    expect(found.map((s) => s.id)).toEqual([direct.s])
+    expect(found[0]!.touchType).toBe('direct')
+    const beforeCapture = await findSessionsByContact(db(), {
+      siteIds: [SITE],
+      hashes: [hash],
+      before: new Date(T0 - 3 * DAY),
+      lookbackMs: 30 * DAY,
+    })
+    expect(beforeCapture).toEqual([])
+  })
+
+  it('finds each session that opened the booking widget in the window once', async () => {
+    const found = await findSessionsWithBookingOpen(db(), {
+      siteIds: [SITE],
+      from: new Date(T0 - 30 * MIN),
+      to: new Date(T0 + 5 * MIN),
+    })
+    expect(found.map((s) => s.id).sort()).toEqual([opened.s, openedTwice.s].sort())
+  })
+})
+
+describe('retention', () => {
+  it('purges sessions last seen over SESSION_RETENTION_DAYS ago, with their events and contacts', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {})
+    const site = 'site-retention'
+    await seedSite(site, 'key-retention')
+    const now = T0 + 400 * DAY
+    const old = payload({ b: T0, e: [pageview({ a: T0, h: [`e:${'2'.repeat(64)}`] })] })
+    const fresh = payload({ b: now - 179 * DAY, e: [pageview({ a: now - 179 * DAY })] })
+    await deliver([message(old, site), message(fresh, site)])
+    expect(await countRows('contact_hashes', site)).toBe(1)
+
+    const ctx = createExecutionContext()
+    const scheduledTime = new Date(now)
+    const controller = createScheduledController({ scheduledTime, cron: '0 3 * * *' })
+    worker.scheduled(controller, env, ctx)
+    await waitOnExecutionContext(ctx)
+
+    const left = await env.DB.prepare('SELECT id FROM sessions WHERE site_id = ?').bind(site).all()
+    expect(left.results).toEqual([{ id: fresh.s }])
+    expect(await countRows('events', site)).toBe(1)
+    expect(await countRows('contact_hashes', site)).toBe(0)
+  })
+})

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest'
+import { createMedodsClient } from '../../edge/medods/client'
+import { MedodsAuthError, MedodsError, MedodsResponseError, MedodsUnavailableError } from '../../edge/medods/errors'
+import { DEMO_KEY, NO_RIGHTS_KEY, ONLINE_SOURCE_ID } from '../../sandbox/medods'
+import { allPages, sandboxClient, sandboxFetch, SANDBOX_ORIGIN, SANDBOX_UID } from './support/medods-sandbox'
+
+describe('Medods client against the sandbox', () => {
+  it('pages through every appointment with limit 100 and a signed token', async () => {
+    const { sandbox, client } = sandboxClient()
+    const pages = await allPages(client.appointments())
+    expect(pages.map((p) => [p.offset, p.items.length, p.totalItems])).toEqual([
+      [0, 100, 150],
+      [100, 50, 150],
+    ])
+    expect(pages.flatMap((p) => p.items.map((a) => a.id))).toEqual(sandbox.data.appointments.map((a) => a.id))
+    expect(sandbox.requests.map((r) => r.query)).toEqual(['?limit=100&offset=0', '?limit=100&offset=100'])
+    expect(client.stats).toEqual({ requests: 2, retries: 0, malformedSkipped: 0 })
+  })
+
+  it('passes updatedAtAfter and resumes from a stored offset', async () => {
+    const { sandbox, client } = sandboxClient()
+    const changed = sandbox.updateAppointment(5010, { status: 'paid' })
+    const fresh = await allPages(client.appointments({ updatedAtAfter: Math.floor(Date.now() / 1000) - 2 }))
+    expect(fresh.flatMap((p) => p.items)).toMatchObject([{ id: changed.id, status: 'paid' }])
+    const resumed = await allPages(client.appointments({}, 100))
+    expect(resumed.map((p) => p.offset)).toEqual([100])
+  })
+
+  it('reads sources, clinics, clients, users, orders and entries', async () => {
+    const { sandbox, client } = sandboxClient()
+    const sources = (await allPages(client.appointmentSources())).flatMap((p) => p.items)
+    expect(sources.find((s) => s.id === ONLINE_SOURCE_ID)?.title).toBe('Онлайн-запись')
+    expect((await allPages(client.clinics()))[0]?.items).toHaveLength(2)
+    expect((await allPages(client.clients()))[0]?.totalItems).toBe(40)
+    expect((await allPages(client.users({ clinicId: 1 })))[0]?.items.every((u) => u.id > 0)).toBe(true)
+    const order = sandbox.data.orders[0]!
+    const read = await client.order(order.id)
+    expect(read?.total).toBe(order.total)
+    expect(read?.entries?.length).toBeGreaterThan(0)
+    const entries = (await allPages(client.entries({ orderId: order.id }))).flatMap((p) => p.items)
+    expect(entries.reduce((sum, e) => sum + (e.finalsum ?? 0), 0)).toBe(order.total)
+    expect(await client.client(999_999)).toBeNull()
+  })
+
+  it('accepts appointments without createdAt, note or clientComment', async () => {
+    const { sandbox, client } = sandboxClient({ withCreatedAt: false })
+    for (const a of sandbox.data.appointments) {
+      delete (a as { note?: string }).note
+      delete (a as { clientComment?: string }).clientComment
+    }
+    const [page] = await allPages(client.appointments())
+    expect(page?.items).toHaveLength(100)
+    expect(page?.items[0]?.createdAt).toBeUndefined()
+  })
+
+  it('skips and reports a malformed record with its id, keeping the rest of the page', async () => {
+    const reported: unknown[] = []
+    const { sandbox, client } = sandboxClient({}, { onMalformed: (r) => reported.push(r) })
+    sandbox.faults.malformed.add('appointments/5002').add('appointments/5120')
+    const pages = await allPages(client.appointments())
+    expect(pages.map((p) => p.items.length)).toEqual([99, 49])
+    expect(pages.flatMap((p) => p.skipped.map((s) => s.id))).toEqual([5002, 5120])
+    expect(reported).toHaveLength(2)
+    expect(reported[0]).toMatchObject({ resource: 'appointments', id: 5002, problem: expect.stringMatching(/date|status/) })
+    expect(client.stats.malformedSkipped).toBe(2)
+    sandbox.faults.malformed.add('clients/1001')
+    expect(await client.client(1001)).toBeNull()
+    expect(client.stats.malformedSkipped).toBe(3)
+  })
+
+  it('reports a record without an id as id null', async () => {
+    const body = JSON.stringify({ data: [{ title: 'x' }, { id: 1, title: 'Клиника' }], totalItems: 2 })
+    const client = createMedodsClient(
+      { uid: SANDBOX_UID, identity: 'i', secretKey: 's' },
+      { allowLocal: true, fetch: async () => new Response(body) }
+    )
+    const [page] = await allPages(client.clinics())
+    expect(page?.items).toEqual([{ id: 1, title: 'Клиника' }])
+    expect(page?.skipped).toMatchObject([{ resource: 'clinics', id: null }])
+  })
+
+  it('waits as long as Retry-After says on 429, then goes on', async () => {
+    const { sandbox, client, waits } = sandboxClient()
+    sandbox.faults.rateLimited = { times: 2, retryAfterSeconds: 3 }
+    const [page] = await allPages(client.clinics())
+    expect(page?.items).toHaveLength(2)
+    expect(waits).toEqual([3000, 3000])
+    expect(client.stats).toMatchObject({ requests: 3, retries: 2 })
+  })
+
+  it('retries 5xx and network errors with capped exponential backoff', async () => {
+    const { sandbox, client, waits } = sandboxClient({}, { retry: { baseDelayMs: 1000, maxDelayMs: 3000, maxAttempts: 6 } })
+    sandbox.faults.serverErrors = { times: 4, status: 502 }
+    await allPages(client.clinics())
+    expect(waits).toEqual([1000, 2000, 3000, 3000])
+
+    // A connection that drops twice before the sandbox answers.
+    const flaky = sandboxClient()
+    const toSandbox = sandboxFetch(flaky.sandbox)
+    let drops = 2
+    const client2 = createMedodsClient(
+      { uid: SANDBOX_UID, identity: DEMO_KEY.identity, secretKey: DEMO_KEY.secretKey },
+      {
+        allowLocal: true,
+        sleep: async () => {},
+        fetch: async (input, init) => {
+          if (drops-- > 0) throw new TypeError('Network connection lost')
+          return toSandbox(input, init)
+        },
+      }
+    )
+    expect((await allPages(client2.clinics()))[0]?.items).toHaveLength(2)
+    expect(client2.stats).toMatchObject({ requests: 3, retries: 2 })
+  })
+
+  it('gives up with MedodsUnavailableError once the run budget is spent', async () => {
+    const { sandbox, client } = sandboxClient({}, { retry: { budget: 3 } })
+    sandbox.faults.serverErrors = { times: Infinity, status: 500 }
+    const error = await allPages(client.clinics()).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(MedodsUnavailableError)
+    expect(error).toMatchObject({ reason: 'server_error' })
+    expect(client.stats).toMatchObject({ requests: 4, retries: 3 })
+    // The budget is per run: the next call gets no retries at all.
+    await expect(client.appointment(5001)).rejects.toBeInstanceOf(MedodsUnavailableError)
+    expect(client.stats.requests).toBe(5)
+  })
+
+  it('does not wait for a Retry-After beyond its cap', async () => {
+    const { sandbox, client, waits } = sandboxClient({}, { retry: { maxRetryAfterMs: 60_000 } })
+    sandbox.faults.rateLimited = { times: 1, retryAfterSeconds: 3600 }
+    await expect(allPages(client.clinics())).rejects.toMatchObject({ reason: 'rate_limited' })
+    expect(waits).toEqual([])
+  })
+
+  it('times out a hung request and retries it', async () => {
+    const { sandbox, client } = sandboxClient({}, { timeoutMs: 40 })
+    sandbox.faults.slow = { times: 1, delayMs: 400 }
+    const [page] = await allPages(client.clinics())
+    expect(page?.items).toHaveLength(2)
+    expect(client.stats).toMatchObject({ requests: 2, retries: 1 })
+
+    sandbox.faults.slow = { times: Infinity, delayMs: 400 }
+    await expect(allPages(client.clinics())).rejects.toMatchObject({ reason: 'timeout' })
+  })
+
+  it('raises MedodsAuthError without retrying on 401 and 403', async () => {
+    const { sandbox, client } = sandboxClient({ keys: [] })
+    const denied = await allPages(client.appointments()).catch((e: unknown) => e)
+    expect(denied).toBeInstanceOf(MedodsAuthError)
+    expect(denied).toMatchObject({ status: 401 })
+    expect(sandbox.requests).toHaveLength(1)
+
+    const noRights = sandboxClient({}, {}, NO_RIGHTS_KEY)
+    await expect(allPages(noRights.client.appointments())).rejects.toMatchObject({ name: 'MedodsAuthError', status: 403 })
+    expect(noRights.client.stats).toMatchObject({ requests: 1, retries: 0 })
+  })
+
+  it('rejects an answer that is not a Medods list', async () => {
+    const client = createMedodsClient(
+      { uid: SANDBOX_UID, identity: 'i', secretKey: 's' },
+      { allowLocal: true, fetch: async () => new Response('<html>Клиника</html>') }
+    )
+    await expect(allPages(client.clinics())).rejects.toBeInstanceOf(MedodsResponseError)
+  })
+
+  it('only ever calls hosts the UID allow-list accepts', () => {
+    const creds = { identity: 'i', secretKey: 's' }
+    expect(() => createMedodsClient({ ...creds, uid: 'https://evil.example/' }, { allowLocal: true })).toThrow(MedodsError)
+    expect(() => createMedodsClient({ ...creds, uid: SANDBOX_UID }, { allowLocal: false })).toThrow(/medods\.ru/)
+    expect(createMedodsClient({ ...creds, uid: 'beta45' }, { allowLocal: false }).apiBase).toBe('https://beta45.medods.ru/api/v2/')
+    expect(SANDBOX_ORIGIN).toBe('http://127.0.0.1:8788')
+  })
+})

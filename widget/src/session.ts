@@ -1,0 +1,48 @@
+import type { WireTouch } from './wire'
+
+export const SESSION_IDLE_MS = 30 * 60 * 1000
+
+/** What the widget remembers about a visitor between pages. */
+export type VisitState = {
+  v: string // visitor id
+  s: string // session id
+  b: number // session start, ms
+  x: number // last activity, ms
+  f: WireTouch // first touch, write-once
+  c: WireTouch // current touch: the last non-direct one
+}
+
+/** The ids of a state, as kept in the cookie shared with subdomains. */
+export type VisitIds = Pick<VisitState, 'v' | 's' | 'b' | 'x'>
+
+// A touch without its landing page, referrer and time: equal for a reload of the same landing page.
+const campaignOf = ({ l, r, a, ...campaign }: WireTouch) => JSON.stringify(campaign)
+
+/**
+ * The last-non-direct-click model: UTM and organic touches always replace the current touch, a referral
+ * only when no session is open, direct never. A session ends after 30 idle minutes (sliding) or when a
+ * different campaign replaces the current touch.
+ */
+export function advanceVisit(
+  prev: Partial<VisitState>,
+  touch: WireTouch,
+  now: number,
+  newId: () => string
+): VisitState {
+  const open = !!prev.s && now - (prev.x || 0) < SESSION_IDLE_MS
+  const current = prev.c
+  const replaces =
+    !current || touch.t == 'utm' || touch.t == 'organic' || (touch.t == 'referral' && !open)
+  // Reloading a landing page repeats its campaign: that keeps the session and its touch.
+  const taken = replaces && (!open || !current || campaignOf(touch) != campaignOf(current))
+  // Without a stored touch (another subdomain's storage) an open session from the cookie carries on.
+  const fresh = !open || (taken && !!current)
+  return {
+    v: prev.v || newId(),
+    s: fresh ? newId() : prev.s!,
+    b: fresh ? now : prev.b || now,
+    x: now,
+    f: prev.f || touch,
+    c: taken ? touch : current!,
+  }
+}
