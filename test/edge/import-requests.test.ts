@@ -4,7 +4,14 @@ import { runImportJob } from '../../edge/imports/run'
 import { createMedodsSandbox, ONLINE_SOURCE_ID } from '../../sandbox/medods'
 import { moscowParts } from '../../sandbox/medods/data'
 import { send } from './settings-helpers'
-import { importAll, importDeps, setUpClinic, sha256Hex, visit } from './support/import-fixtures'
+import {
+  captureImportJobs,
+  importAll,
+  importDeps,
+  setUpClinic,
+  sha256Hex,
+  visit,
+} from './support/import-fixtures'
 
 const HOUR = 3_600_000
 const MINUTE = 60_000
@@ -202,10 +209,7 @@ describe('resilience', () => {
     const deps = importDeps(sandbox, { pagesPerInvocation: 2 })
     const scheduledAt = Date.now()
     const runId = `cron:requests:${integrationId}:${scheduledAt}`
-    const continuations: unknown[] = []
-    vi.spyOn(env.IMPORTS, 'sendBatch').mockImplementation(async (messages) => {
-      for (const m of messages) continuations.push(m.body)
-    })
+    const { jobs: continuations } = captureImportJobs()
 
     await runImportJob(deps, { kind: 'requests', integrationId, scheduledAt })
     expect((await runRow(runId))!.next_offset).toBe(200)
@@ -220,7 +224,7 @@ describe('resilience', () => {
     expect(shown.body.lastError).toMatch(/Medods unavailable/)
 
     sandbox.faults.serverErrors = { times: 0, status: 500 }
-    for (let job = continuations.pop(); job; job = continuations.pop()) await runImportJob(deps, job as never)
+    for (let job = continuations.pop(); job; job = continuations.pop()) await runImportJob(deps, job)
     const done = (await runRow(runId))!
     const listed = sandbox.data.appointments.filter(
       (a) => (sandbox.data.updatedAt.get(a.id) ?? 0) > done.updated_at_after * 1000

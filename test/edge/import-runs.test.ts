@@ -1,24 +1,16 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { ImportJob } from '../../edge/imports/jobs'
 import { runImportJob } from '../../edge/imports/run'
 import worker from '../../edge/index'
 import { createMedodsSandbox } from '../../sandbox/medods'
 import { send } from './settings-helpers'
-import { importDeps, setUpClinic } from './support/import-fixtures'
+import { captureImportJobs, importDeps, setUpClinic } from './support/import-fixtures'
 import { routeGlobalFetch } from './support/medods-sandbox'
 
 afterEach(() => vi.restoreAllMocks())
 
-/** Captures what the Worker sends to the imports queue instead of letting the queue deliver it. */
-function captureQueue() {
-  const jobs: ImportJob[] = []
-  vi.spyOn(env.IMPORTS, 'sendBatch').mockImplementation(async (messages) => {
-    for (const m of messages) jobs.push(m.body as ImportJob)
-  })
-  return jobs
-}
+const captureQueue = () => captureImportJobs().jobs
 
 describe('POST /api/v1/integrations/:id/run', () => {
   it('queues a manual run through the imports queue, and the runs list shows its progress', async () => {

@@ -94,15 +94,22 @@ export function importDeps(sandbox: MedodsSandbox, over: Partial<ImportDeps> = {
   return { env, fetch: sandboxFetch(sandbox), sleep: recordingSleep().sleep, ...over }
 }
 
+/** Captures what the Worker sends to the imports queue instead of letting the queue deliver it. */
+export function captureImportJobs() {
+  const jobs: ImportJob[] = []
+  const spy = vi.spyOn(env.IMPORTS, 'sendBatch').mockImplementation(async (messages) => {
+    for (const m of messages) jobs.push(m.body as ImportJob)
+    return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0, oldestMessageTimestamp: new Date(0) } } }
+  })
+  return { jobs, spy }
+}
+
 /**
  * Runs a cron job for the integration to its end, running each continuation it enqueues in turn, as the
  * queue would (captured rather than delivered, so the order is deterministic). Answers the run id.
  */
 export async function importAll(deps: ImportDeps, integrationId: string, scheduledAt = Date.now()) {
-  const queued: ImportJob[] = []
-  const sent = vi.spyOn(env.IMPORTS, 'sendBatch').mockImplementation(async (messages) => {
-    for (const m of messages) queued.push(m.body as ImportJob)
-  })
+  const { jobs: queued, spy } = captureImportJobs()
   try {
     let job: ImportJob | undefined = { kind: 'requests', integrationId, scheduledAt }
     for (let slice = 0; job && slice < 100; slice++) {
@@ -110,7 +117,7 @@ export async function importAll(deps: ImportDeps, integrationId: string, schedul
       job = queued.shift()
     }
   } finally {
-    sent.mockRestore()
+    spy.mockRestore()
   }
   return `cron:requests:${integrationId}:${scheduledAt}`
 }

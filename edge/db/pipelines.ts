@@ -1,0 +1,101 @@
+import { and, asc, eq, inArray } from 'drizzle-orm'
+import { afterCursor } from '../api/pagination'
+import type { Db } from './client'
+import { pipelines, pipelineStages, type Integration, type Pipeline, type PipelineStage } from './schema'
+
+// Types
+
+type StageSpec = Pick<PipelineStage, 'medodsStatus' | 'title' | 'kind' | 'order'>
+
+export type PipelineWithStages = Pipeline & { stages: Map<string, PipelineStage> }
+
+export const chunk = <T>(items: T[], size: number) =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size))
+
+// Queries
+
+const STAGES_PER_STATEMENT = 16 // 6 columns a row: 96 bound parameters
+
+/**
+ * The integration's pipeline with every stage in `specs`, created on first sight. Inserts ignore
+ * conflicts, so two imports racing to create the same stage end with one.
+ */
+export async function ensurePipeline(
+  db: Db,
+  integration: Pick<Integration, 'id' | 'accountId'>,
+  pipeline: { key: string; name: string },
+  specs: StageSpec[]
+): Promise<PipelineWithStages> {
+  let found = await findPipeline(db, integration.id, pipeline.key)
+  if (!found) {
+    await db
+      .insert(pipelines)
+      .values({ id: crypto.randomUUID(), accountId: integration.accountId, integrationId: integration.id, ...pipeline })
+      .onConflictDoNothing()
+    found = (await findPipeline(db, integration.id, pipeline.key))!
+  }
+  return { ...found, stages: await ensureStages(db, found.id, specs) }
+}
+
+/** Adds the stages of `specs` the pipeline lacks; answers all its stages by Medods status. */
+export async function ensureStages(db: Db, pipelineId: string, specs: StageSpec[]) {
+  const stages = await stagesByStatus(db, pipelineId)
+  const missing = specs.filter((spec) => !stages.has(spec.medodsStatus))
+  if (missing.length === 0) return stages
+  const inserts = chunk(missing, STAGES_PER_STATEMENT).map((part) =>
+    db
+      .insert(pipelineStages)
+      .values(part.map((spec) => ({ id: crypto.randomUUID(), pipelineId, ...spec })))
+      .onConflictDoNothing()
+  )
+  const [first, ...rest] = inserts
+  await db.batch([first!, ...rest])
+  return stagesByStatus(db, pipelineId)
+}
+
+function findPipeline(db: Db, integrationId: string, key: string) {
+  return db
+    .select()
+    .from(pipelines)
+    .where(and(eq(pipelines.integrationId, integrationId), eq(pipelines.key, key)))
+    .get()
+}
+
+async function stagesByStatus(db: Db, pipelineId: string) {
+  const rows = await db.select().from(pipelineStages).where(eq(pipelineStages.pipelineId, pipelineId))
+  return new Map(rows.map((row) => [row.medodsStatus, row]))
+}
+
+export function listPipelines(
+  db: Db,
+  accountId: string,
+  filter: { integrationId?: string; limit: number; cursor?: string }
+) {
+  return db
+    .select()
+    .from(pipelines)
+    .where(
+      and(
+        eq(pipelines.accountId, accountId),
+        filter.integrationId ? eq(pipelines.integrationId, filter.integrationId) : undefined,
+        afterCursor(filter.cursor, pipelines.createdAt, pipelines.id)
+      )
+    )
+    .orderBy(asc(pipelines.createdAt), asc(pipelines.id))
+    .limit(filter.limit)
+}
+
+/** The stages of these pipelines (already filtered by account), in pipeline order. */
+export async function stagesOf(db: Db, pipelineIds: string[]) {
+  const rows: PipelineStage[] = []
+  for (const part of chunk(pipelineIds, 90)) {
+    rows.push(
+      ...(await db
+        .select()
+        .from(pipelineStages)
+        .where(inArray(pipelineStages.pipelineId, part))
+        .orderBy(asc(pipelineStages.order), asc(pipelineStages.id)))
+    )
+  }
+  return rows
+}
