@@ -20,7 +20,14 @@ export default defineConfig(async () => {
             cloudflareTest({
               main: './edge/index.ts',
               wrangler: { configPath: './wrangler.toml' },
-              miniflare: { bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: migrations } },
+              miniflare: {
+                bindings: {
+                  ...TEST_SECRETS,
+                  TEST_MIGRATIONS: migrations,
+                  // `npm run bench` raises the load test's size (test/edge/load.test.ts).
+                  LOAD_SCALE: process.env.LOAD_SCALE ?? '1',
+                },
+              },
             }),
           ],
           test: {

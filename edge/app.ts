@@ -1,10 +1,13 @@
 import { cors } from 'hono/cors'
 import { requestId } from 'hono/request-id'
 import { campaignsApi } from './api/campaigns'
+import { dealsApi } from './api/deals'
 import { importRunsApi } from './api/import-runs'
 import { integrationCheckApi } from './api/integration-check'
 import { integrationRunApi } from './api/integration-run'
 import { integrationsApi } from './api/integrations'
+import { serveOpenApi } from './api/openapi'
+import { pipelinesApi } from './api/pipelines'
 import { requestsApi } from './api/requests'
 import { sitesApi } from './api/sites'
 import { sourcesApi } from './api/sources'
@@ -14,6 +17,8 @@ import { widgetApp } from './collect/widget-route'
 import { assertEnv } from './env'
 import { ApiError, renderError } from './errors'
 import { healthApp } from './health'
+import { demoApp } from './pages/demo'
+import { pagesApp } from './pages/router'
 import { createRouter } from './validation'
 
 export function createApp() {
@@ -31,6 +36,8 @@ export function createApp() {
   app.route('/health', healthApp)
   app.route('/c', collectApp)
   app.route('/', widgetApp)
+  app.route('/app', pagesApp)
+  app.route('/demo', demoApp)
 
   const api = createRouter()
   api.use(cors({ origin: '*', allowHeaders: ['Authorization', 'Content-Type'], maxAge: 600 }))
@@ -43,11 +50,10 @@ export function createApp() {
   api.route('/integrations', integrationRunApi)
   api.route('/import-runs', importRunsApi)
   api.route('/requests', requestsApi)
+  api.route('/pipelines', pipelinesApi)
+  api.route('/deals', dealsApi)
   app.route('/api/v1', api)
 
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'Medods analytics bridge', version: '1.0.0' },
-  })
+  serveOpenApi(app)
   return app
 }

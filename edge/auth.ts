@@ -20,21 +20,28 @@ export const requireAccount = createMiddleware<AppEnv>(async (c, next) => {
   if (!header) throw new ApiError('unauthorized', 'Missing Authorization header: send "Bearer <token>"')
   const token = BEARER.exec(header)?.[1]
   if (!token) throw new ApiError('unauthorized', 'Authorization header must be "Bearer <token>"')
+  const { accountId } = await verifyCabinetToken(token, c.env.CABINET_JWT_SECRET)
+  c.set('accountId', accountId)
+  await next()
+})
 
-  const secret = new TextEncoder().encode(c.env.CABINET_JWT_SECRET)
+/** The one check of a cabinet token (API header and pages' cookie): HS256, `sub` = account id, `exp`. */
+export async function verifyCabinetToken(token: string, jwtSecret: string) {
+  const secret = new TextEncoder().encode(jwtSecret)
   let sub: unknown
+  let exp: number
   try {
     const { payload } = await jwtVerify(token, secret, {
       algorithms: ['HS256'],
       requiredClaims: ['exp', 'sub'],
     })
     sub = payload.sub
+    exp = payload.exp!
   } catch (err) {
     throw new ApiError('unauthorized', describeJwtFailure(err))
   }
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) {
     throw new ApiError('unauthorized', 'Token claim "sub" must be the cabinet account id')
   }
-  c.set('accountId', sub)
-  await next()
-})
+  return { accountId: sub, expiresAt: new Date(exp * 1000) }
+}

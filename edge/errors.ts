@@ -36,6 +36,8 @@ export class ApiError extends HTTPException {
   }
 }
 
+export const ERROR_CODES = Object.keys(STATUS) as ErrorCode[]
+
 function codeForStatus(status: number): ErrorCode {
   const found = (Object.keys(STATUS) as ErrorCode[]).find((code) => STATUS[code] === status)
   return found ?? (status >= 500 ? 'internal_error' : 'bad_request')

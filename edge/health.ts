@@ -6,6 +6,7 @@ const health = createRoute({
   path: '/',
   tags: ['meta'],
   summary: 'Liveness with a D1 round trip',
+  security: [],
   responses: {
     200: {
       description: 'The Worker and its database answer',

@@ -1,6 +1,7 @@
 // npm start: local D1 migrations, demo seed, the Medods sandbox on :8788, then the Worker on
 // http://127.0.0.1:8787. Ctrl-C stops it all.
 import { execFileSync } from 'node:child_process'
+import { DEMO_UTM, seedDemoIntegration } from './demo-seed.mjs'
 import { localToken, ensureDevVars } from './local-env.mjs'
 import { startMedodsSandbox } from './medods-sandbox.mjs'
 import { runWrangler, spawnWrangler } from './wrangler.mjs'
@@ -32,9 +33,12 @@ await runWrangler(['d1', 'execute', 'DB', '--local', ...persist, '--file', 'scri
 
 // In this process, so it ends with it; MEDODS_SANDBOX_PORT moves it.
 const medods = await startMedodsSandbox()
-const worker = spawnWrangler(['dev', '--port', String(PORT), '--ip', '127.0.0.1', ...persist], {
-  stdio: ['ignore', 'inherit', 'inherit'],
-})
+// The /demo page embeds the sandbox's booking page, wherever MEDODS_SANDBOX_PORT put it.
+const demoVar = ['--var', `DEMO_BOOKING_ORIGIN:${new URL(medods.url).origin}`]
+const worker = spawnWrangler(
+  ['dev', '--port', String(PORT), '--ip', '127.0.0.1', ...persist, ...demoVar],
+  { stdio: ['ignore', 'inherit', 'inherit'] }
+)
 let stopping = false
 const stop = (signal) => {
   stopping = true
@@ -46,12 +50,21 @@ worker.on('exit', (code) => process.exit(stopping ? 0 : (code ?? 1)))
 
 await waitForHealth(`${ORIGIN}/health`)
 const token = await localToken(DEMO_ACCOUNT)
+// A failed seed (e.g. an old .dev.vars without MEDODS_ALLOW_LOCAL=1) leaves the rest usable.
+const demo = await seedDemoIntegration(ORIGIN, token, medods).catch((err) => {
+  console.error(`Demo integration not created: ${err.message}`)
+  return { id: '' }
+})
 console.log(`
 Ready.
   Health:        ${ORIGIN}/health
   Cabinet API:   ${ORIGIN}/api/v1/sites   (account "${DEMO_ACCOUNT}")
   OpenAPI:       ${ORIGIN}/openapi.json
   Run the cron:  curl "${ORIGIN}/cdn-cgi/handler/scheduled?cron=0+3+*+*+*"
+
+  Demo site:     ${ORIGIN}/demo?${DEMO_UTM}
+  Pages:         ${ORIGIN}/app  (sign in with the token below)
+  Integration:   ${ORIGIN}/app/integrations/${demo.id}
 
   Medods sandbox: ${medods.url}  (API v2 at ${medods.url}api/v2/)
   Booking page:   ${medods.bookingUrl}

@@ -5,25 +5,35 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
+import { minify } from 'terser'
 
-// Gzip bytes, js-cookie included. Issue 4 asks for 2,560 (attribution.md targets 2 KB); the full feature
-// set with js-cookie measures about 3.3 KB, so this budget only stops growth until the gap is closed.
-const GZIP_BUDGET = 3400
+// Gzip bytes, js-cookie included. Issue 4 asks for 2,560, which the full feature set cannot meet while
+// js-cookie (about 650 B gzip) stays: see README "The widget". This budget sits just above today's build.
+const GZIP_BUDGET = 3100
 const root = path.resolve(import.meta.dirname, '..')
 const OUT = path.join(root, 'dist/widget.js')
 const MODULE = path.join(root, 'edge/collect/widget-bundle.generated.ts')
 
+// esbuild bundles; terser minifies: its passes and top-level mangling beat esbuild's minifier by ~80 B
+// gzip. The arrow / method rewrites are safe here: no rewritten function uses `this` or `new`.
 const result = await build({
   entryPoints: [path.join(root, 'widget/src/index.ts')],
   bundle: true,
-  minify: true,
-  format: 'iife',
+  format: 'esm',
   target: 'es2020',
   legalComments: 'none',
   write: false,
   logLevel: 'warning',
 })
-const code = result.outputFiles[0].text
+const minified = await minify(result.outputFiles[0].text, {
+  ecma: 2020,
+  module: true,
+  toplevel: true,
+  compress: { passes: 3, unsafe_arrows: true, unsafe_methods: true },
+  format: { comments: false },
+})
+// The bundle has no imports or exports left, so wrapping it makes the one IIFE the page runs.
+const code = `(()=>{${minified.code}})()`
 
 const gzip = gzipSync(code, { level: 9 }).length
 const brotli = brotliCompressSync(code, {

@@ -12,8 +12,8 @@ import {
   nameField,
   notFound,
 } from './catalogue'
-import { pageOf, pageQuery, toPage } from './pagination'
-import { errorResponses, jsonBody } from './schemas'
+import { listQuery, pageOf, toPage } from './pagination'
+import { bodyErrorResponses, errorResponses, jsonBody } from './schemas'
 
 const rule = (tag: string) =>
   z
@@ -81,7 +81,7 @@ const list = createRoute({
   path: '/',
   tags,
   summary: "The account's advertising campaigns",
-  request: { query: pageQuery },
+  request: { query: listQuery },
   responses: { 200: jsonBody(pageOf(campaignSchema)), ...errorResponses },
 })
 const create = createRoute({
@@ -90,7 +90,7 @@ const create = createRoute({
   tags,
   summary: 'Add a campaign with optional UTM matching rules',
   request: { body: json(campaignInput) },
-  responses: { 201: jsonBody(campaignSchema, 'Created'), ...errorResponses },
+  responses: { 201: jsonBody(campaignSchema, 'Created'), ...bodyErrorResponses },
 })
 const read = createRoute({
   method: 'get',
@@ -106,7 +106,7 @@ const patch = createRoute({
   tags,
   summary: 'Change a campaign; a rule set to null matches any value',
   request: { params: idParams, body: json(campaignPatch) },
-  responses: { 200: jsonBody(campaignSchema), ...errorResponses },
+  responses: { 200: jsonBody(campaignSchema), ...bodyErrorResponses },
 })
 const remove = createRoute({
   method: 'delete',
@@ -119,9 +119,9 @@ const remove = createRoute({
 
 export const campaignsApi = createRouter()
   .openapi(list, async (c) => {
-    const { limit, cursor } = c.req.valid('query')
+    const { limit, ...filter } = c.req.valid('query')
     const db = createDb(c.env.DB)
-    const rows = await listCampaigns(db, c.get('accountId'), { limit: limit + 1, cursor })
+    const rows = await listCampaigns(db, c.get('accountId'), { ...filter, limit: limit + 1 })
     const position = (r: Campaign) => ({ at: r.createdAt.getTime(), id: r.id })
     const page = toPage(rows, limit, position, presentCampaign)
     return c.json(page, 200)

@@ -3,7 +3,7 @@ import { createDb } from '../db/client'
 import { listRuns } from '../db/imports'
 import type { ImportRun } from '../db/schema'
 import { createRouter } from '../validation'
-import { pageOf, pageQuery, toPage } from './pagination'
+import { listQuery, pageOf, toPage } from './pagination'
 import { errorResponses, jsonBody } from './schemas'
 
 const iso = (date: Date | null) => date?.toISOString() ?? null
@@ -29,6 +29,7 @@ export const importRunSchema = z
     }),
     defaulted: z.number().int(),
     malformed: z.number().int(),
+    amountUnknown: z.number().int().openapi({ description: 'Deals runs: deals stored with the amount unknown' }),
     retries: z.number().int(),
     medodsRequests: z.number().int(),
     error: z.string().nullable(),
@@ -55,6 +56,7 @@ export const presentRun = (run: ImportRun) => ({
   },
   defaulted: run.defaulted,
   malformed: run.malformed,
+  amountUnknown: run.amountUnknown,
   retries: run.retries,
   medodsRequests: run.medodsRequests,
   error: run.error,
@@ -65,17 +67,14 @@ const list = createRoute({
   path: '/',
   tags: ['imports'],
   summary: 'Import runs of the account, oldest first',
-  request: { query: pageQuery.extend({ integrationId: z.string().max(100).optional() }) },
+  request: { query: listQuery.extend({ integrationId: z.string().max(100).optional() }) },
   responses: { 200: jsonBody(pageOf(importRunSchema)), ...errorResponses },
 })
 
 export const importRunsApi = createRouter().openapi(list, async (c) => {
-  const { limit, cursor, integrationId } = c.req.valid('query')
-  const rows = await listRuns(createDb(c.env.DB), c.get('accountId'), {
-    integrationId,
-    limit: limit + 1,
-    cursor,
-  })
+  const { limit, ...filter } = c.req.valid('query')
+  const db = createDb(c.env.DB)
+  const rows = await listRuns(db, c.get('accountId'), { ...filter, limit: limit + 1 })
   const page = toPage(rows, limit, (r) => ({ at: r.createdAt.getTime(), id: r.id }), presentRun)
   return c.json(page, 200)
 })

@@ -1,15 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { createDb } from '../db/client'
-import { createRun, findOpenRun } from '../db/imports'
 import { findIntegration } from '../db/integrations'
-import type { ImportRun } from '../db/schema'
 import { ApiError } from '../errors'
-import { enqueueJobs } from '../imports/jobs'
-import { startCursor } from '../imports/run'
+import { startManualRuns } from '../imports/run-now'
 import { createRouter } from '../validation'
 import { conflictResponse, idParams } from './catalogue'
 import { importRunSchema, presentRun } from './import-runs'
-import { errorResponses, jsonBody } from './schemas'
+import { bodyErrorResponses, jsonBody } from './schemas'
 
 const runBody = z
   .object({
@@ -35,7 +32,7 @@ const run = createRoute({
   responses: {
     202: jsonBody(z.object({ data: z.array(importRunSchema) }), 'The queued (or already open) runs'),
     409: { ...conflictResponse[409], description: 'The integration sends nothing' },
-    ...errorResponses,
+    ...bodyErrorResponses,
   },
 })
 
@@ -46,37 +43,7 @@ export const integrationRunApi = createRouter().openapi(run, async (c) => {
   const integration = await findIntegration(db, c.get('accountId'), id)
   if (!integration) throw new ApiError('not_found', 'Integration not found')
 
-  const enabled: ImportRun['kind'][] = []
-  if (integration.sendRequests) enabled.push('requests')
-  if (integration.sendDeals) enabled.push('deals')
-  const kinds = body.kind ? enabled.filter((kind) => kind === body.kind) : enabled
-  if (kinds.length === 0) {
-    throw new ApiError('conflict', 'Nothing to import: switch on sendRequests or sendDeals first')
-  }
-
-  const now = new Date()
   const since = body.since ? new Date(body.since) : undefined
-  const runs: ImportRun[] = []
-  for (const kind of kinds) {
-    // An open run of the same kind already covers "now": pressing the button twice queues nothing more.
-    const open = await findOpenRun(db, integration.id, kind)
-    if (open) {
-      runs.push(open)
-      continue
-    }
-    const created = await createRun(db, {
-      id: crypto.randomUUID(),
-      accountId: integration.accountId,
-      integrationId: integration.id,
-      kind,
-      trigger: 'manual',
-      status: 'queued',
-      updatedAtAfter: startCursor(integration, kind, now, since),
-    })
-    await enqueueJobs(c.env.IMPORTS, [
-      { kind, integrationId: integration.id, scheduledAt: now.getTime(), runId: created.id },
-    ])
-    runs.push(created)
-  }
+  const runs = await startManualRuns(db, c.env.IMPORTS, integration, { kind: body.kind, since })
   return c.json({ data: runs.map(presentRun) }, 202)
 })

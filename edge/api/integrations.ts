@@ -20,8 +20,8 @@ import {
   savedIntegrationSchema,
 } from './integration-schemas'
 import { CREATE_DEFAULTS, requireDefaultWhenSending, settingsColumns } from './integration-settings'
-import { pageOf, pageQuery, toPage } from './pagination'
-import { errorResponses, jsonBody } from './schemas'
+import { listQuery, pageOf, toPage } from './pagination'
+import { bodyErrorResponses, errorResponses, jsonBody } from './schemas'
 
 const tags = ['integrations']
 const json = <T extends typeof integrationInput | typeof integrationPatch>(schema: T) => ({
@@ -34,7 +34,7 @@ const list = createRoute({
   path: '/',
   tags,
   summary: "The account's Medods integrations (SecretKeys masked)",
-  request: { query: pageQuery },
+  request: { query: listQuery },
   responses: { 200: jsonBody(pageOf(integrationSchema)), ...errorResponses },
 })
 const create = createRoute({
@@ -43,7 +43,7 @@ const create = createRoute({
   tags,
   summary: 'Connect a Medods clinic; answers with the script to install on its site',
   request: { body: json(integrationInput) },
-  responses: { 201: jsonBody(savedIntegrationSchema, 'Created'), ...errorResponses },
+  responses: { 201: jsonBody(savedIntegrationSchema, 'Created'), ...bodyErrorResponses },
 })
 const read = createRoute({
   method: 'get',
@@ -59,16 +59,16 @@ const patch = createRoute({
   tags,
   summary: 'Change an integration; without secretKey the stored one is kept',
   request: { params: idParams, body: json(integrationPatch) },
-  responses: { 200: jsonBody(savedIntegrationSchema), ...errorResponses },
+  responses: { 200: jsonBody(savedIntegrationSchema), ...bodyErrorResponses },
 })
 
 const workerOrigin = (url: string) => new URL(url).origin
 
 export const integrationsApi = createRouter()
   .openapi(list, async (c) => {
-    const { limit, cursor } = c.req.valid('query')
+    const { limit, ...filter } = c.req.valid('query')
     const db = createDb(c.env.DB)
-    const rows = await listIntegrations(db, c.get('accountId'), { limit: limit + 1, cursor })
+    const rows = await listIntegrations(db, c.get('accountId'), { ...filter, limit: limit + 1 })
     const position = (r: Integration) => ({ at: r.createdAt.getTime(), id: r.id })
     const page = toPage(rows, limit, position, presentIntegration)
     return c.json(page, 200)

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { and, eq, gt, or, type SQL } from 'drizzle-orm'
+import { and, eq, gt, gte, lte, or, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { ApiError } from '../errors'
 
@@ -9,6 +9,32 @@ export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50).openapi({ example: 50 }),
   cursor: z.string().max(200).optional().openapi({ description: 'nextCursor of the previous page' }),
 })
+
+const dateTimeParam = (description: string) =>
+  z.iso
+    .datetime({ offset: true })
+    .transform((value) => new Date(value))
+    .optional()
+    .openapi({ type: 'string', format: 'date-time', description })
+
+/** `?createdFrom=&createdTo=` (ISO date-times, both inclusive): the date filter of the lists. */
+export const createdRange = {
+  createdFrom: dateTimeParam('Only rows created at or after this moment'),
+  createdTo: dateTimeParam('Only rows created at or before this moment'),
+}
+
+/** The list query of a resource filterable by creation date. */
+export const listQuery = pageQuery.extend(createdRange)
+
+export type CreatedRange = { createdFrom?: Date; createdTo?: Date }
+
+/** The SQL of a `createdRange` over a time column; undefined when neither end is given. */
+export function within(column: SQLiteColumn, range: CreatedRange): SQL | undefined {
+  return and(
+    range.createdFrom ? gte(column, range.createdFrom) : undefined,
+    range.createdTo ? lte(column, range.createdTo) : undefined
+  )
+}
 
 export const pageOf = <T extends z.ZodTypeAny>(item: T) =>
   z.object({ data: z.array(item), nextCursor: z.string().nullable() })

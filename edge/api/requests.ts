@@ -3,7 +3,7 @@ import { createDb } from '../db/client'
 import { listRequests } from '../db/requests'
 import type { RequestRow } from '../db/schema'
 import { createRouter } from '../validation'
-import { pageOf, pageQuery, toPage } from './pagination'
+import { listQuery, pageOf, toPage } from './pagination'
 import { errorResponses, jsonBody } from './schemas'
 
 const MATCH_METHODS = ['session_id', 'contact', 'booking_window', 'default'] as const
@@ -69,18 +69,14 @@ const presentRequest = (row: RequestRow) => ({
   updatedAt: row.updatedAt.toISOString(),
 })
 
-const dateTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value))
-
 const list = createRoute({
   method: 'get',
   path: '/',
   tags: ['requests'],
   summary: 'Online-booking requests with their attribution, by creation time',
   request: {
-    query: pageQuery.extend({
+    query: listQuery.extend({
       integrationId: z.string().max(100).optional(),
-      createdFrom: dateTime.optional().openapi({ type: 'string', format: 'date-time' }),
-      createdTo: dateTime.optional().openapi({ type: 'string', format: 'date-time' }),
       matchMethod: z.enum(MATCH_METHODS).optional(),
       campaignId: z.string().max(100).optional(),
       sourceId: z.string().max(100).optional(),

@@ -1,9 +1,10 @@
 import { z } from '@hono/zod-openapi'
+import { ERROR_CODES } from '../errors'
 
 export const errorSchema = z
   .object({
     error: z.object({
-      code: z.string().openapi({ example: 'bad_request' }),
+      code: z.enum(ERROR_CODES).openapi({ example: 'bad_request' }),
       message: z.string().openapi({ example: 'domain: Invalid input' }),
       requestId: z.string(),
     }),
@@ -20,6 +21,12 @@ export const errorResponses = {
   400: errorResponse('Invalid input; the message names the field'),
   401: errorResponse('Missing, malformed, expired or forged token'),
   404: errorResponse('Not found in this account'),
+} as const
+
+/** The error answers of a route with a JSON body: those of every route, and 415 for another type. */
+export const bodyErrorResponses = {
+  ...errorResponses,
+  415: errorResponse('The body is not sent as application/json'),
 } as const
 
 export const jsonBody = <T extends z.ZodTypeAny>(schema: T, description = 'OK') => ({

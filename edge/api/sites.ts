@@ -13,8 +13,8 @@ import {
   notFound,
 } from './catalogue'
 import { normalizeDomain } from './domain'
-import { pageOf, pageQuery, toPage } from './pagination'
-import { errorResponses, jsonBody } from './schemas'
+import { listQuery, pageOf, toPage } from './pagination'
+import { bodyErrorResponses, errorResponses, jsonBody } from './schemas'
 
 export const siteSchema = z
   .object({
@@ -63,7 +63,7 @@ const list = createRoute({
   path: '/',
   tags,
   summary: "The account's sites",
-  request: { query: pageQuery },
+  request: { query: listQuery },
   responses: { 200: jsonBody(pageOf(siteSchema)), ...errorResponses },
 })
 
@@ -73,7 +73,7 @@ const create = createRoute({
   tags,
   summary: 'Add a site; it gets a random public siteKey',
   request: { body: { content: { 'application/json': { schema: siteInput } }, required: true } },
-  responses: { 201: jsonBody(siteSchema, 'Created'), ...errorResponses },
+  responses: { 201: jsonBody(siteSchema, 'Created'), ...bodyErrorResponses },
 })
 
 const read = createRoute({
@@ -94,7 +94,7 @@ const patch = createRoute({
     params: idParams,
     body: { content: { 'application/json': { schema: sitePatch } }, required: true },
   },
-  responses: { 200: jsonBody(siteSchema), ...errorResponses },
+  responses: { 200: jsonBody(siteSchema), ...bodyErrorResponses },
 })
 
 const remove = createRoute({
@@ -108,8 +108,9 @@ const remove = createRoute({
 
 export const sitesApi = createRouter()
   .openapi(list, async (c) => {
-    const { limit, cursor } = c.req.valid('query')
-    const rows = await listSites(createDb(c.env.DB), c.get('accountId'), { limit: limit + 1, cursor })
+    const { limit, ...filter } = c.req.valid('query')
+    const db = createDb(c.env.DB)
+    const rows = await listSites(db, c.get('accountId'), { ...filter, limit: limit + 1 })
     const page = toPage(rows, limit, (s) => ({ at: s.createdAt.getTime(), id: s.id }), presentSite)
     return c.json(page, 200)
   })

@@ -12,8 +12,8 @@ import {
   nameField,
   notFound,
 } from './catalogue'
-import { pageOf, pageQuery, toPage } from './pagination'
-import { errorResponses, jsonBody } from './schemas'
+import { listQuery, pageOf, toPage } from './pagination'
+import { bodyErrorResponses, errorResponses, jsonBody } from './schemas'
 
 export const sourceSchema = z
   .object({
@@ -41,7 +41,7 @@ const list = createRoute({
   path: '/',
   tags,
   summary: "The account's traffic sources",
-  request: { query: pageQuery },
+  request: { query: listQuery },
   responses: { 200: jsonBody(pageOf(sourceSchema)), ...errorResponses },
 })
 const create = createRoute({
@@ -50,7 +50,7 @@ const create = createRoute({
   tags,
   summary: 'Add a source',
   request: { body },
-  responses: { 201: jsonBody(sourceSchema, 'Created'), ...errorResponses },
+  responses: { 201: jsonBody(sourceSchema, 'Created'), ...bodyErrorResponses },
 })
 const read = createRoute({
   method: 'get',
@@ -66,7 +66,7 @@ const patch = createRoute({
   tags,
   summary: 'Rename a source',
   request: { params: idParams, body },
-  responses: { 200: jsonBody(sourceSchema), ...errorResponses },
+  responses: { 200: jsonBody(sourceSchema), ...bodyErrorResponses },
 })
 const remove = createRoute({
   method: 'delete',
@@ -79,9 +79,9 @@ const remove = createRoute({
 
 export const sourcesApi = createRouter()
   .openapi(list, async (c) => {
-    const { limit, cursor } = c.req.valid('query')
+    const { limit, ...filter } = c.req.valid('query')
     const db = createDb(c.env.DB)
-    const rows = await listSources(db, c.get('accountId'), { limit: limit + 1, cursor })
+    const rows = await listSources(db, c.get('accountId'), { ...filter, limit: limit + 1 })
     const position = (r: Source) => ({ at: r.createdAt.getTime(), id: r.id })
     const page = toPage(rows, limit, position, presentSource)
     return c.json(page, 200)

@@ -62,6 +62,7 @@ const collect = createRoute({
   path: '/',
   tags: ['collector'],
   summary: 'Widget events',
+  security: [],
   description:
     'The widget posts `text/plain` JSON (no CORS preflight); events reach D1 via the ingest queue.',
   middleware: [limitPerIp, limitBody] as const,

@@ -18,6 +18,7 @@ const widget = createRoute({
   path: '/w.js',
   tags: ['widget'],
   summary: 'The widget bundle for <script async src=".../w.js" data-site="SITE_KEY">',
+  security: [],
   responses: {
     200: {
       description: 'The minified widget (one IIFE)',

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { WirePayload } from '../../widget/src/wire'
 import { EVENT_TYPES, TOUCH_TYPES } from '../db/schema'
+import { hasContact, scrubText, scrubUrl } from './scrub'
 
 /** Caps from attribution.md §6: URLs as long as Plausible accepts, everything else short. */
 export const MAX_URL = 2000
@@ -13,18 +14,27 @@ const id = z
   .string()
   .regex(UUID, 'must be a UUID')
   .transform((s) => s.toLowerCase())
-const text = z.string().max(MAX_TEXT)
-const anyUrl = z.string().max(MAX_URL)
+// Raw phones and emails are cut from every stored string (scrub.ts); the limits apply to what was sent.
+const text = z.string().max(MAX_TEXT).transform(scrubText)
+const anyUrl = z.string().max(MAX_URL).transform(scrubUrl)
 const epochMs = z.number().int().min(0).max(8.64e15)
 
 /** Only http(s) pages: a `data:` or `file:` URL is never a clinic page. */
-const pageUrl = anyUrl.refine((value) => {
-  try {
-    return ['http:', 'https:'].includes(new URL(value).protocol)
-  } catch {
-    return false
-  }
-}, 'must be an http(s) URL')
+const pageUrl = z
+  .string()
+  .max(MAX_URL)
+  .refine((value) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(value).protocol)
+    } catch {
+      return false
+    }
+  }, 'must be an http(s) URL')
+  .transform(scrubUrl)
+
+/** A click id named by a phone or email is dropped whole. */
+const withoutContactKeys = (ids: Record<string, string>) =>
+  Object.fromEntries(Object.entries(ids).filter(([name]) => !hasContact(name)))
 
 const touch = z.object({
   t: z.enum(TOUCH_TYPES),
@@ -37,6 +47,7 @@ const touch = z.object({
   k: z
     .record(z.string().regex(/^[A-Za-z0-9_]{1,40}$/, 'must be a parameter name'), text)
     .refine((ids) => Object.keys(ids).length <= 10, 'at most 10 click ids')
+    .transform(withoutContactKeys)
     .optional(),
   l: anyUrl,
   r: anyUrl,

@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
-import { afterCursor } from '../api/pagination'
+import { afterCursor, within } from '../api/pagination'
 import type { Db } from './client'
 import type { PageArgs } from './queries'
 import { campaigns, integrations, sites, sources } from './schema'
@@ -59,6 +59,7 @@ export const listCampaigns = (db: Db, accountId: string, page: PageArgs) =>
     .where(
       and(
         eq(campaigns.accountId, accountId),
+        within(campaigns.createdAt, page),
         afterCursor(page.cursor, campaigns.createdAt, campaigns.id)
       )
     )
@@ -97,7 +98,11 @@ export const listSources = (db: Db, accountId: string, page: PageArgs) =>
     .select()
     .from(sources)
     .where(
-      and(eq(sources.accountId, accountId), afterCursor(page.cursor, sources.createdAt, sources.id))
+      and(
+        eq(sources.accountId, accountId),
+        within(sources.createdAt, page),
+        afterCursor(page.cursor, sources.createdAt, sources.id)
+      )
     )
     .orderBy(asc(sources.createdAt), asc(sources.id))
     .limit(page.limit)

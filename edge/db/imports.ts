@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
-import { afterCursor } from '../api/pagination'
+import { afterCursor, within, type CreatedRange } from '../api/pagination'
 import type { Db } from './client'
 import { importRuns, integrations, type ImportRun } from './schema'
 
@@ -15,6 +15,7 @@ export type RunCounters = Pick<
   | 'matchedBookingWindow'
   | 'defaulted'
   | 'malformed'
+  | 'amountUnknown'
   | 'retries'
   | 'medodsRequests'
 >
@@ -99,7 +100,7 @@ export async function recordRunError(db: Db, run: Pick<ImportRun, 'id' | 'integr
 export async function listRuns(
   db: Db,
   accountId: string,
-  filter: { integrationId?: string; limit: number; cursor?: string }
+  filter: { integrationId?: string; limit: number; cursor?: string } & CreatedRange
 ) {
   return db
     .select()
@@ -108,6 +109,7 @@ export async function listRuns(
       and(
         eq(importRuns.accountId, accountId),
         filter.integrationId ? eq(importRuns.integrationId, filter.integrationId) : undefined,
+        within(importRuns.createdAt, filter),
         afterCursor(filter.cursor, importRuns.createdAt, importRuns.id)
       )
     )

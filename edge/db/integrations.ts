@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm'
-import { afterCursor } from '../api/pagination'
+import { afterCursor, within } from '../api/pagination'
 import type { Db } from './client'
 import type { PageArgs } from './queries'
 import { integrations, sites, type Integration } from './schema'
@@ -37,6 +37,7 @@ export const listIntegrations = (db: Db, accountId: string, page: PageArgs) =>
     .where(
       and(
         eq(integrations.accountId, accountId),
+        within(integrations.createdAt, page),
         afterCursor(page.cursor, integrations.createdAt, integrations.id)
       )
     )

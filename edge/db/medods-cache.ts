@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
+import { chunk } from './batching'
 import type { Db } from './client'
 import { medodsClients, medodsUsers } from './schema'
 
@@ -6,8 +7,6 @@ type CachedPerson = { medodsId: number; name: string; phone?: string | null; ema
 
 const IDS_PER_QUERY = 90
 
-const chunk = <T>(items: T[], size: number) =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size))
 
 export async function cachedPatients(db: Db, integrationId: string, ids: number[]) {
   const rows = []

@@ -1,16 +1,20 @@
 import { and, asc, eq, inArray } from 'drizzle-orm'
-import { afterCursor } from '../api/pagination'
+import { afterCursor, within, type CreatedRange } from '../api/pagination'
+import { chunk } from './batching'
 import type { Db } from './client'
-import { pipelines, pipelineStages, type Integration, type Pipeline, type PipelineStage } from './schema'
+import {
+  pipelines,
+  pipelineStages,
+  type Integration,
+  type Pipeline,
+  type PipelineStage,
+} from './schema'
 
 // Types
 
 type StageSpec = Pick<PipelineStage, 'medodsStatus' | 'title' | 'kind' | 'order'>
 
 export type PipelineWithStages = Pipeline & { stages: Map<string, PipelineStage> }
-
-export const chunk = <T>(items: T[], size: number) =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size))
 
 // Queries
 
@@ -30,7 +34,12 @@ export async function ensurePipeline(
   if (!found) {
     await db
       .insert(pipelines)
-      .values({ id: crypto.randomUUID(), accountId: integration.accountId, integrationId: integration.id, ...pipeline })
+      .values({
+        id: crypto.randomUUID(),
+        accountId: integration.accountId,
+        integrationId: integration.id,
+        ...pipeline,
+      })
       .onConflictDoNothing()
     found = (await findPipeline(db, integration.id, pipeline.key))!
   }
@@ -62,14 +71,17 @@ function findPipeline(db: Db, integrationId: string, key: string) {
 }
 
 async function stagesByStatus(db: Db, pipelineId: string) {
-  const rows = await db.select().from(pipelineStages).where(eq(pipelineStages.pipelineId, pipelineId))
+  const rows = await db
+    .select()
+    .from(pipelineStages)
+    .where(eq(pipelineStages.pipelineId, pipelineId))
   return new Map(rows.map((row) => [row.medodsStatus, row]))
 }
 
 export function listPipelines(
   db: Db,
   accountId: string,
-  filter: { integrationId?: string; limit: number; cursor?: string }
+  filter: { integrationId?: string; limit: number; cursor?: string } & CreatedRange
 ) {
   return db
     .select()
@@ -78,6 +90,7 @@ export function listPipelines(
       and(
         eq(pipelines.accountId, accountId),
         filter.integrationId ? eq(pipelines.integrationId, filter.integrationId) : undefined,
+        within(pipelines.createdAt, filter),
         afterCursor(filter.cursor, pipelines.createdAt, pipelines.id)
       )
     )

@@ -1,11 +1,11 @@
 import { and, asc, eq } from 'drizzle-orm'
-import { afterCursor } from '../api/pagination'
+import { afterCursor, within, type CreatedRange } from '../api/pagination'
 import type { Db } from './client'
 import { accounts, integrations, sites } from './schema'
 
 // Types
 
-export type PageArgs = { limit: number; cursor?: string }
+export type PageArgs = { limit: number; cursor?: string } & CreatedRange
 
 // Queries
 
@@ -18,7 +18,13 @@ export async function listSites(db: Db, accountId: string, page: PageArgs) {
   return db
     .select()
     .from(sites)
-    .where(and(eq(sites.accountId, accountId), afterCursor(page.cursor, sites.createdAt, sites.id)))
+    .where(
+      and(
+        eq(sites.accountId, accountId),
+        within(sites.createdAt, page),
+        afterCursor(page.cursor, sites.createdAt, sites.id)
+      )
+    )
     .orderBy(asc(sites.createdAt), asc(sites.id))
     .limit(page.limit)
 }

@@ -1,5 +1,6 @@
 import { and, eq, getTableColumns, gte, inArray, lt, lte, sql } from 'drizzle-orm'
 import type { AnySQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
+import { chunk, MAX_BOUND_PARAMS } from './batching'
 import type { Db } from './client'
 import {
   contactHashes,
@@ -15,15 +16,8 @@ import {
 
 export type IngestRows = { sessions: NewSession[]; events: NewEvent[]; contacts: NewContactHash[] }
 
-/** D1 refuses a statement with 100 or more bound parameters. */
-export const MAX_BOUND_PARAMS = 99
 
 // Writes
-
-const chunk = <T>(items: T[], size: number) =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
-    items.slice(i * size, i * size + size)
-  )
 
 /** Every column is bound for every row, so a table's column count is its parameters per row. */
 const rowsPerStatement = (table: SQLiteTable) =>
@@ -140,20 +134,20 @@ export function findSessionsByIds(
   )
 }
 
-export type ContactLookup = {
-  siteIds: string[]
-  /** Stored hashes (see `storedContactHash`), not the widget's wire hashes. */
-  hashes: string[]
-  before: Date
-  lookbackMs: number
-}
+export type HashSighting = { hash: string; at: Date; session: Session }
+export type BookingOpen = { at: Date; session: Session }
 
-/** Rung 2: sessions that captured one of the hashes within the lookback before `before`. */
-export async function findSessionsByContact(db: Db, q: ContactLookup): Promise<Session[]> {
-  const from = new Date(q.before.getTime() - q.lookbackMs)
-  const rows = await perChunk(q.siteIds, q.hashes, (s, hashes) =>
+/**
+ * Rung 2, for a whole page of bookings at once: captures of any of `hashes` (stored hashes, see
+ * `storedContactHash`) on the sites between `from` and `to`; the importer picks each booking's own.
+ */
+export function findContactSightings(
+  db: Db,
+  q: { siteIds: string[]; hashes: string[]; from: Date; to: Date }
+): Promise<HashSighting[]> {
+  return perChunk(q.siteIds, q.hashes, (s, hashes) =>
     db
-      .selectDistinct(getTableColumns(sessions))
+      .select({ hash: contactHashes.hash, at: contactHashes.at, session: getTableColumns(sessions) })
       .from(contactHashes)
       .innerJoin(
         sessions,
@@ -163,26 +157,23 @@ export async function findSessionsByContact(db: Db, q: ContactLookup): Promise<S
         and(
           inArray(contactHashes.siteId, s),
           inArray(contactHashes.hash, hashes),
-          gte(contactHashes.at, from),
-          lte(contactHashes.at, q.before)
+          gte(contactHashes.at, q.from),
+          lte(contactHashes.at, q.to)
         )
       )
   )
-  return distinctSessions(rows)
 }
 
-export type WindowLookup = { siteIds: string[]; from: Date; to: Date }
-
-/** Rung 3: distinct sessions that opened the booking widget between `from` and `to`. */
-export async function findSessionsWithBookingOpen(db: Db, q: WindowLookup): Promise<Session[]> {
-  const rows = await perChunk(q.siteIds, [''], (s) =>
+/** Rung 3, for a whole page of bookings at once: openings of the booking widget between `from` and `to`. */
+export function findBookingOpens(
+  db: Db,
+  q: { siteIds: string[]; from: Date; to: Date }
+): Promise<BookingOpen[]> {
+  return perChunk(q.siteIds, [''], (s) =>
     db
-      .selectDistinct(getTableColumns(sessions))
+      .select({ at: events.at, session: getTableColumns(sessions) })
       .from(events)
-      .innerJoin(
-        sessions,
-        and(eq(sessions.siteId, events.siteId), eq(sessions.id, events.sessionId))
-      )
+      .innerJoin(sessions, and(eq(sessions.siteId, events.siteId), eq(sessions.id, events.sessionId)))
       .where(
         and(
           inArray(events.siteId, s),
@@ -192,9 +183,4 @@ export async function findSessionsWithBookingOpen(db: Db, q: WindowLookup): Prom
         )
       )
   )
-  return distinctSessions(rows)
 }
-
-const distinctSessions = (rows: Session[]) => [
-  ...new Map(rows.map((row) => [`${row.siteId} ${row.id}`, row])).values(),
-]

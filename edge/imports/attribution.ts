@@ -1,5 +1,5 @@
 import type { Integration, RequestAttribution, Session } from '../db/schema'
-import type { BookingOpen, HashSighting } from '../db/matching'
+import type { BookingOpen, HashSighting } from '../db/sessions'
 import { resolveCampaign, type CampaignRules } from './campaigns'
 import { matchBooking, type LadderMatch } from './ladder'
 import type { Booking } from './transform'

@@ -1,21 +1,26 @@
-import type { Deal, NewDeal, PipelineStage } from '../db/schema'
+import type { Deal, PipelineStage } from '../db/schema'
 import type { Appointment, Entry, Order } from '../medods/schema'
 import { parseMedodsTime } from './transform'
 
 /**
- * Medods has no deals resource (medods-api.md §9), so a deal is built here from one appointment and its
- * order. Everything Medods-specific about deals lives in this file and `deals-import.ts`: a native deals
- * endpoint would replace these two and leave the tables and the API alone.
+ * Medods has no deals resource (medods-api.md §9), so a deal is built here from one appointment and
+ * its order. Everything Medods-specific about deals lives in this file and `deals-import.ts`: a
+ * native deals endpoint would replace these two and leave the tables and the API alone.
  */
 
 export const MEDODS_PIPELINE = { key: 'medods', name: 'Medods' } as const
 
 type StageSpec = Pick<PipelineStage, 'medodsStatus' | 'title' | 'kind' | 'order'>
 
-/** The appointment statuses as stages, in the order a visit goes through them (medods-api.md §9). */
+/** The statuses as stages, in the order a visit goes through them (medods-api.md §9). */
 export const MEDODS_STAGES: StageSpec[] = [
   { medodsStatus: 'need_approval', title: 'Не подтвержден', kind: 'in_process', order: 10 },
-  { medodsStatus: 'confirmed_by_administrator', title: 'Подтвержден администратором', kind: 'in_process', order: 20 },
+  {
+    medodsStatus: 'confirmed_by_administrator',
+    title: 'Подтвержден администратором',
+    kind: 'in_process',
+    order: 20,
+  },
   { medodsStatus: 'approved', title: 'Подтвержден', kind: 'in_process', order: 30 },
   { medodsStatus: 'arrived', title: 'Клиент пришел', kind: 'in_process', order: 40 },
   { medodsStatus: 'serviced', title: 'Прием завершен', kind: 'in_process', order: 50 },
@@ -25,7 +30,7 @@ export const MEDODS_STAGES: StageSpec[] = [
   { medodsStatus: 'failed', title: 'Неявка', kind: 'failed', order: 90 },
 ]
 
-/** A status Medods did not document: an in-process stage titled with the raw value, after the others. */
+/** An undocumented status: an in-process stage titled with the raw value, after the rest. */
 export function stageForUnknownStatus(status: string, lastOrder: number): StageSpec {
   return { medodsStatus: status, title: status, kind: 'in_process', order: lastOrder + 10 }
 }
@@ -34,8 +39,8 @@ const sumOf = (entries: Pick<Entry, 'finalsum'>[]) =>
   entries.reduce((sum, entry) => sum + (entry.finalsum ?? 0), 0)
 
 /**
- * The order's total, else the sum of its lines' `finalsum`; undefined when the order carries neither, so
- * the caller can read its lines from `GET /entries`.
+ * The order's total, else the sum of its lines' `finalsum`; undefined when the order carries
+ * neither, so the caller can read its lines from `GET /entries`.
  */
 export function orderAmount(order: Order): number | undefined {
   if (order.total !== null && order.total !== undefined) return order.total
@@ -45,13 +50,19 @@ export function orderAmount(order: Order): number | undefined {
 
 export const entriesAmount = sumOf
 
-/** "Первичный прием — Иванова Анна Петровна": the appointment type (else its services) and the doctor. */
+/**
+ * "Первичный прием — Иванова Анна Петровна": the appointment type (else its services) and the
+ * doctor.
+ */
 export function dealTitle(appointment: Appointment, doctor: string | null, services: string[]) {
   const what = appointment.appointmentType?.title?.trim() || services.join(', ') || 'Приём'
   return doctor ? `${what} — ${doctor}` : what
 }
 
-/** What the import read about one appointment; `amount` null = the order could not be read this time. */
+/**
+ * What the import read about one appointment; `amount` null = the order could not be read this
+ * time.
+ */
 export type DealDraft = {
   medodsAppointmentId: number
   status: string
@@ -79,7 +90,11 @@ export function toDealDraft(
   }
 }
 
-export type DealPlan = { row: NewDeal & { id: string }; fromStageId: string | null; isNew: boolean }
+/**
+ * The row to upsert (currency keeps its default), the stage it left (null when none), whether it is
+ * new.
+ */
+export type DealPlan = { row: Omit<Deal, 'currency'>; fromStageId: string | null; isNew: boolean }
 
 type Known = Pick<
   Deal,
@@ -101,8 +116,8 @@ const isClosed = (stage: Pick<PipelineStage, 'kind'>) => stage.kind !== 'in_proc
 
 /**
  * What to write for one appointment: nothing when the deal already says all of it (so a re-import
- * changes no row and no `modifiedAt`), else the whole row, and whether its stage moved. An amount that
- * could not be read keeps the one stored before.
+ * changes no row and no `modifiedAt`), else the whole row, and whether its stage moved. An amount
+ * that could not be read keeps the one stored before.
  */
 export function planDeal(
   draft: DealDraft,
@@ -146,7 +161,10 @@ export function planDeal(
   return { row, fromStageId: moved ? known.stageId : null, isNew: false }
 }
 
-function sameDeal(known: Known, next: Omit<Known, 'id' | 'modifiedAt' | 'stageChangedAt' | 'closedAt'>) {
+function sameDeal(
+  known: Known,
+  next: Omit<Known, 'id' | 'modifiedAt' | 'stageChangedAt' | 'closedAt'>
+) {
   return (
     known.stageId === next.stageId &&
     known.title === next.title &&

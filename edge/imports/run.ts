@@ -6,6 +6,7 @@ import { describeForLog } from '../errors'
 import { createMedodsClient } from '../medods/client'
 import { MedodsAuthError, MedodsError } from '../medods/errors'
 import { eq } from 'drizzle-orm'
+import { importDealsSlice } from './deals-import'
 import { enqueueJobs, type ImportJob } from './jobs'
 import { importRequestsSlice } from './requests-import'
 
@@ -52,7 +53,9 @@ async function openRun(db: Db, job: ImportJob, integration: Integration, now: Da
  */
 export async function runImportJob(deps: ImportDeps, job: ImportJob, attempt = 1): Promise<void> {
   const db = createDb(deps.env.DB)
-  const now = deps.now?.() ?? new Date()
+  // Read again at the end: workerd's clock only moves across I/O, so a start time would misdate the finish.
+  const clock = () => deps.now?.() ?? new Date()
+  const now = clock()
   const integration = await db.select().from(integrations).where(eq(integrations.id, job.integrationId)).get()
   if (!integration) return
   const run = await openRun(db, job, integration, now)
@@ -68,8 +71,8 @@ export async function runImportJob(deps: ImportDeps, job: ImportJob, attempt = 1
     { allowLocal: deps.env.MEDODS_ALLOW_LOCAL === '1', fetch: deps.fetch, sleep: deps.sleep }
   )
   try {
-    if (job.kind === 'deals') throw new MedodsError('Импорт сделок ещё не подключён')
-    const { more } = await importRequestsSlice({
+    const importSlice = job.kind === 'deals' ? importDealsSlice : importRequestsSlice
+    const { more } = await importSlice({
       db,
       medods,
       integration,
@@ -84,13 +87,15 @@ export async function runImportJob(deps: ImportDeps, job: ImportJob, attempt = 1
       return
     }
     const cursor = Math.floor(run.createdAt.getTime() / 1000) - CURSOR_OVERLAP_SECONDS
-    await finishRun(db, run, { status: 'succeeded', error: null, cursor }, now)
+    await finishRun(db, run, { status: 'succeeded', error: null, cursor }, clock())
   } catch (err) {
     await addToRun(db, run.id, { retries: medods.stats.retries, medodsRequests: medods.stats.requests })
     const message = err instanceof MedodsError ? err.message : 'Internal error during import'
-    if (err instanceof MedodsAuthError || attempt >= MAX_ATTEMPTS || job.kind === 'deals') {
-      await finishRun(db, run, { status: 'failed', error: message }, now)
-      if (!(err instanceof MedodsError)) console.error(JSON.stringify({ level: 'error', runId: run.id, error: describeForLog(err) }))
+    if (err instanceof MedodsAuthError || attempt >= MAX_ATTEMPTS) {
+      await finishRun(db, run, { status: 'failed', error: message }, clock())
+      if (!(err instanceof MedodsError)) {
+        console.error(JSON.stringify({ level: 'error', runId: run.id, error: describeForLog(err) }))
+      }
       return
     }
     await recordRunError(db, run, message)

@@ -61,6 +61,9 @@ export function createApiV2(state: SandboxState) {
       c.header('retry-after', String(state.faults.rateLimited.retryAfterSeconds))
       return errors(c, 429, ['errors.too_many_requests'])
     }
+    if (state.faults.unavailable.has(c.req.path.replace(/^\/api\/v2\//, ''))) {
+      return c.text('Service Unavailable', 503)
+    }
     if (consume(state.faults.serverErrors)) {
       const status = state.faults.serverErrors.status as ContentfulStatusCode
       return c.text('Internal Server Error', status)

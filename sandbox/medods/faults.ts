@@ -11,6 +11,8 @@ export type SandboxFaults = {
   slow: { times: number; delayMs: number }
   /** Records served broken (`"appointments/5003"`, `"clients/1001"`): wrong types, a field missing. */
   malformed: Set<string>
+  /** Paths under `/api/v2/` (`"orders/9005"`) that always answer 503: a record Medods cannot serve. */
+  unavailable: Set<string>
 }
 
 export const noFaults = (): SandboxFaults => ({
@@ -18,6 +20,7 @@ export const noFaults = (): SandboxFaults => ({
   serverErrors: { times: 0, status: 500 },
   slow: { times: 0, delayMs: 0 },
   malformed: new Set(),
+  unavailable: new Set(),
 })
 
 /** Takes one use of a fault when it is on. */

@@ -11,9 +11,9 @@ import { rowsFor } from '../../edge/collect/rows'
 import type { IngestMessage } from '../../edge/collect/wire-schema'
 import { createDb } from '../../edge/db/client'
 import {
-  findSessionsByContact,
+  findBookingOpens,
+  findContactSightings,
   findSessionsByIds,
-  findSessionsWithBookingOpen,
   ingestStatements,
 } from '../../edge/db/sessions'
 import worker from '../../edge/index'
@@ -118,32 +118,40 @@ describe('the matching-ladder queries', () => {
     expect(found[0]).toMatchObject({ siteId: SITE, touchType: 'utm', source: 'yandex' })
   })
 
-  it('finds sessions that captured the contact before the booking, within the lookback', async () => {
+  it('finds the captures of a contact on the given sites within a time range', async () => {
     const hash = await storedContactHash(env.CONTACT_HASH_KEY, phone)
-    const found = await findSessionsByContact(db(), {
+    const found = await findContactSightings(db(), {
       siteIds: [SITE],
       hashes: [hash],
-      before: new Date(T0),
-      lookbackMs: 30 * DAY,
+      from: new Date(T0 - 30 * DAY),
+      to: new Date(T0),
     })
-    expect(found.map((s) => s.id)).toEqual([direct.s])
-    expect(found[0]!.touchType).toBe('direct')
-    const beforeCapture = await findSessionsByContact(db(), {
+    expect(found.map((s) => s.session.id)).toEqual([direct.s])
+    expect(found[0]).toMatchObject({ hash, at: new Date(T0 - 2 * DAY) })
+    expect(found[0]!.session.touchType).toBe('direct')
+    const beforeCapture = await findContactSightings(db(), {
       siteIds: [SITE],
       hashes: [hash],
-      before: new Date(T0 - 3 * DAY),
-      lookbackMs: 30 * DAY,
+      from: new Date(T0 - 30 * DAY),
+      to: new Date(T0 - 3 * DAY),
     })
     expect(beforeCapture).toEqual([])
   })
 
-  it('finds each session that opened the booking widget in the window once', async () => {
-    const found = await findSessionsWithBookingOpen(db(), {
+  it('finds every opening of the booking widget in a time range, with its session', async () => {
+    const found = await findBookingOpens(db(), {
       siteIds: [SITE],
       from: new Date(T0 - 30 * MIN),
       to: new Date(T0 + 5 * MIN),
     })
-    expect(found.map((s) => s.id).sort()).toEqual([opened.s, openedTwice.s].sort())
+    const opens = found.map((o) => [o.session.id, o.at.getTime()]).sort()
+    expect(opens).toEqual(
+      [
+        [opened.s, T0 - 10 * MIN],
+        [openedTwice.s, T0 - 20 * MIN],
+        [openedTwice.s, T0],
+      ].sort()
+    )
   })
 })
 

@@ -1,5 +1,8 @@
 /** Where a page view came from: a pure function of the URL, the referrer and the site's host. */
-export type TouchType = 'utm' | 'organic' | 'referral' | 'direct'
+import { clip } from './util'
+import type { WireTouch } from './wire'
+
+export type TouchType = WireTouch['t']
 
 export type Touch = {
   type: TouchType
@@ -26,49 +29,66 @@ const CLICK_IDS: Record<string, string> = {
 const SEARCH_ENGINE = /^(yandex|ya|google|bing|mail|rambler|duckduckgo|yahoo)\./
 const ENGINE_NAMES: Record<string, string> = { ya: 'yandex', mail: 'mail.ru' }
 
+type UtmValues = [
+  source: string,
+  medium: string,
+  campaign: string,
+  content: string,
+  term: string,
+  id: string,
+]
+
 /** The domain a cookie may be shared on: clinic.ru for www.clinic.ru; '' for IPs and single labels. */
 export function registrableDomain(host: string): string {
-  const labels = host.split('.')
   // Under second-level zones such as msk.ru or co.uk the registrable domain has three labels.
-  const take = /^(com|net|org|co|msk|spb)\.\w+$/.test(labels.slice(-2).join('.')) ? -3 : -2
-  return /^[\d.]+$|:|^[^.]*$/.test(host) ? '' : labels.slice(take).join('.')
-}
-
-const touch = (type: TouchType, source: string, medium: string, utm: string[] = []): Touch => {
-  const [campaign = '', content = '', term = '', id = ''] = utm
-  return { type, source, medium, campaign, content, term, id }
+  const domain = /[^.]+\.((com|net|org|co|msk|spb)\.)?[^.]+$/.exec(host)
+  return domain && !/^[\d.]+$|:/.test(host) ? domain[0] : ''
 }
 
 /**
- * Absent fields are empty strings. `referrer` is '' or an absolute URL, as in document.referrer;
- * `host` is lower-case, as in location.hostname.
+ * The touch of a page view in the wire's one-letter keys (wire.ts); the widget sends it as is.
+ * `referrer` is '' or an absolute URL, as in document.referrer; `host` is lower-case, as in
+ * location.hostname. Absent fields are empty strings.
  */
-export function classify({ url, referrer, host }: { url: string; referrer: string; host: string }) {
+export function touchOf(url: string, referrer: string, host: string, now: number): WireTouch {
   const params = new URL(url).searchParams
   // Empty values count as absent.
-  const param = (name: string) => (params.get(name) || '').trim()
-  const clickId: Record<string, string> = {}
+  const param = (name: string) => params.get(name)?.trim() || ''
+  const k: Record<string, string> = {}
   let paid = ''
   for (const name in CLICK_IDS)
     if (param(name)) {
-      clickId[name] = param(name).slice(0, 200)
+      k[name] = param(name).slice(0, 200)
       paid ||= CLICK_IDS[name]!
     }
-  const [source, medium, ...utm] = ['source', 'medium', 'campaign', 'content', 'term', 'id'].map(
-    (key) => param('utm_' + key)
-  )
+  const [s, m, c, o, e, i] = ['source', 'medium', 'campaign', 'content', 'term', 'id'].map((key) =>
+    param('utm_' + key)
+  ) as UtmValues
   const from = referrer && new URL(referrer).hostname
   const fromDomain = registrableDomain(from) || from
   // The Google app sends android-app://com.google.android.googlequicksearchbox
   const engine = /googlequicksearchbox$/.test(from) ? 'google' : SEARCH_ENGINE.exec(fromDomain)?.[1]
-  const result =
-    paid || source || medium || utm.some(Boolean)
-      ? touch('utm', source || paid, medium || (paid && 'cpc'), utm)
+  // Without UTM tags the campaign fields are all empty, so only t, s and m depend on the case.
+  const [t, source, medium] = (
+    paid || s || m || c || o || e || i
+      ? ['utm', s || paid, m || (paid && 'cpc')]
       : !from || fromDomain == (registrableDomain(host) || host)
-        ? touch('direct', '(direct)', '(none)')
+        ? ['direct', '(direct)', '(none)']
         : engine
-          ? touch('organic', ENGINE_NAMES[engine] || engine, 'organic')
-          : touch('referral', from.replace(/^www\./, ''), 'referral')
-  if (paid || clickId.fbclid) result.clickId = clickId
-  return result
+          ? ['organic', ENGINE_NAMES[engine] || engine, 'organic']
+          : ['referral', from.replace(/^www\./, ''), 'referral']
+  ) as [WireTouch['t'], string, string]
+  const l = clip(url, 1000)
+  const r = clip(referrer, 1000)
+  const touch: WireTouch = { t, s: source, m: medium, c, o, e, i, l, r, a: now }
+  if (paid || k.fbclid) touch.k = k
+  return touch
+}
+
+/** `touchOf` under readable names, without the page, referrer and time it also carries. */
+export function classify({ url, referrer, host }: { url: string; referrer: string; host: string }) {
+  const { t, s, m, c, o, e, i, k } = touchOf(url, referrer, host, 0)
+  const touch: Touch = { type: t, source: s, medium: m, campaign: c, content: o, term: e, id: i }
+  if (k) touch.clickId = k
+  return touch
 }

@@ -3,9 +3,7 @@ import { hex } from './util'
 /** Russian phone as E.164 digits (7XXXXXXXXXX); '' when it is not one (never guess: 8 800 … is valid). */
 export function normalisePhone(raw: string): string {
   const digits = raw.replace(/\D/g, '')
-  return digits.length == 10 || (digits.length == 11 && /^[78]/.test(digits))
-    ? '7' + digits.slice(-10)
-    : ''
+  return /^[78]?\d{10}$/.test(digits) ? '7' + digits.slice(-10) : ''
 }
 
 /**
@@ -13,15 +11,18 @@ export function normalisePhone(raw: string): string {
  * lower-case email. Raw values never leave the page. Empty without `crypto.subtle`, which browsers
  * give only to secure (https) pages.
  */
-export async function contactHashes(contact: { phone?: unknown; email?: unknown }) {
-  const email = String(contact.email || '')
-    .trim()
-    .toLowerCase()
-  const values = ['p:' + normalisePhone(String(contact.phone || '')), 'e:' + email]
+export async function contactHashes({ phone, email }: { phone?: unknown; email?: unknown }) {
+  const values = [
+    'p:' + normalisePhone(String(phone || '')),
+    'e:' +
+      String(email || '')
+        .trim()
+        .toLowerCase(),
+  ]
   const hashes: string[] = []
   try {
     for (const value of values)
-      if (value[3] && (value[0] == 'p' || value.includes('@')))
+      if (value[3] && /^p|@/.test(value))
         hashes.push(
           value.slice(0, 2) +
             hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value.slice(2))))

@@ -1,40 +1,19 @@
-import { classify, registrableDomain } from './attribution'
+import { registrableDomain, touchOf } from './attribution'
 import { contactHashes } from './hash'
 import { stampForms, watchLinks, type RecordEvent } from './links'
 import { advanceVisit, type VisitState } from './session'
 import { loadVisit, saveVisit } from './storage'
 import { send } from './transport'
-import { safe, short, uuid } from './util'
-import type { WireTouch } from './wire'
+import { clip, safe, uuid } from './util'
 
 // The one global: `mbridge.track('x')` or `mbridge('track', 'x')`. Calls made through the stub
 // `window.mbridge = window.mbridge || function () { (mbridge.q = mbridge.q || []).push(arguments) }`
 // before this script loaded are replayed.
 const GLOBAL = 'mbridge'
 
-const cap = (url: string) => url.slice(0, 1000)
-
-function touchAt(url: string, referrer: string, now: number): WireTouch {
-  const t = classify({ url, referrer, host: location.hostname })
-  const { type, source, medium, campaign, content, term, id, clickId } = t
-  return {
-    t: type,
-    s: source,
-    m: medium,
-    c: campaign,
-    o: content,
-    e: term,
-    i: id,
-    k: clickId,
-    l: cap(url),
-    r: cap(referrer),
-    a: now,
-  }
-}
-
 function start(script: HTMLScriptElement) {
   const { site, allowBots, bookingOrigin } = script.dataset
-  if (!site) return console.warn(GLOBAL + ': no data-site on the script tag')
+  if (!site) return console.warn(GLOBAL + ': no data-site')
   if (allowBots == null && (navigator.webdriver || /Headless/.test(navigator.userAgent))) return
   const endpoint = new URL('c', script.src).href
   const domain = registrableDomain(location.hostname)
@@ -45,12 +24,8 @@ function start(script: HTMLScriptElement) {
 
   // Each event slides the session; a stored visit (another tab, a subdomain) wins over memory.
   const current = (now = Date.now()) => {
-    visit = advanceVisit(
-      { ...visit, ...loadVisit() },
-      touchAt(location.href, referrer, now),
-      now,
-      uuid
-    )
+    const touch = touchOf(location.href, referrer, location.hostname, now)
+    visit = advanceVisit({ ...visit, ...loadVisit() }, touch, now, uuid)
     referrer = ''
     saveVisit(visit, domain)
     stampForms(visit.s)
@@ -59,10 +34,15 @@ function start(script: HTMLScriptElement) {
   const record: RecordEvent = safe((t, extra) => {
     const a = Date.now()
     const { x, ...ids } = current(a)
-    send(endpoint, { k: site, ...ids, u: cap(location.href), e: [{ i: uuid(), t, a, ...extra }] })
+    send(endpoint, {
+      k: site,
+      ...ids,
+      u: clip(location.href, 1000),
+      e: [{ i: uuid(), t, a, ...extra }],
+    })
   })
   const pageview = safe(() => {
-    const here = location.pathname + location.search
+    const here = location.href.replace(/#.*/, '') // a new #fragment is not a new page
     if (path != here) record('pageview')
     path = here
   })
@@ -70,7 +50,7 @@ function start(script: HTMLScriptElement) {
   const api = {
     identify: (contact: { phone?: string; email?: string }) =>
       void contactHashes(contact).then((h) => h[0] && record('identify', { h })),
-    track: (name: string) => record('custom', { n: short(name) }),
+    track: (name: string) => record('custom', { n: clip(name) }),
     sessionId,
   }
 

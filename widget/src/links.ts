@@ -1,11 +1,12 @@
 import { contactHashes } from './hash'
-import { guard, safe, short } from './util'
+import { clip, guard, safe } from './util'
 import type { WireEvent, WireEventType } from './wire'
 
 export type RecordEvent = (type: WireEventType, extra?: Partial<WireEvent>) => void
 
 /** The hidden input every form of the site carries, so a submitted form names its session. */
 export const SESSION_FIELD = 'mb_session_id'
+const BOOKING_BUTTON = '.medods-record-btn'
 
 export function stampForms(sessionId: string): void {
   for (const form of document.forms)
@@ -21,10 +22,10 @@ export function stampForms(sessionId: string): void {
 function contactsOf(form: HTMLFormElement): { phone?: string; email?: string } {
   const found: Record<string, string> = {}
   for (const { type, name, id, value } of form.elements as unknown as HTMLInputElement[]) {
-    const kind = /tel|phone/i.test(type + name + id)
-      ? 'phone'
-      : /mail/i.test(type + name + id) && 'email'
-    if (kind && value && type != 'hidden') found[kind] ||= value
+    const label = type + name + id
+    // Other fields land under "other", which nothing reads.
+    if (value && type != 'hidden')
+      found[/tel|phone/i.test(label) ? 'phone' : /mail/i.test(label) ? 'email' : 'other'] ||= value
   }
   return found
 }
@@ -36,50 +37,45 @@ function contactsOf(form: HTMLFormElement): { phone?: string; email?: string } {
  */
 export function watchLinks(record: RecordEvent, sessionId: () => string, bookingOrigin?: string) {
   const isBooking = (url: string) => {
-    const origin = new URL(url, location.href).origin
+    const { origin } = new URL(url, location.href)
     return /^https:\/\/online-[\w-]+\.medods\.ru$/.test(origin) || origin == bookingOrigin
   }
   // One opening is often seen twice: the click, then the iframe it creates.
   const opened = (name: string | null) =>
-    guard('booking', 2000) && record('booking_open', { n: short(name) })
+    guard('booking', 2000) && record('booking_open', { n: clip(name) })
   const frameSources = new WeakMap<HTMLIFrameElement, string>()
+  const on = <E extends Event>(target: EventTarget, type: string, listener: (event: E) => void) =>
+    target.addEventListener(type, safe(listener) as EventListener, true)
 
-  const onSubmit = ({ target: form }: { target: HTMLFormElement }) => {
+  on<SubmitEvent & { target: HTMLFormElement }>(document, 'submit', ({ target: form }) => {
     stampForms(sessionId())
     if (guard(form, 5000))
       contactHashes(contactsOf(form)).then((h) =>
-        record('form_submit', { n: short(form.id || form.name), h })
+        record('form_submit', { n: clip(form.id || form.name), h })
       )
-  }
-  const onClick = ({ target }: { target: Element }) => {
-    const el = target.closest<HTMLAnchorElement>('.medods-record-btn,a[href]')
-    if (el && (el.matches('.medods-record-btn') || isBooking(el.href))) opened(el.textContent)
-  }
-  // A booking iframe appearing, or getting a booking src, is an opening.
-  const onMutation = () => {
-    for (const frame of document.querySelectorAll('iframe'))
-      if (
-        frameSources.get(frame) != frame.src &&
-        frameSources.set(frame, frame.src) &&
-        isBooking(frame.src)
-      )
-        opened('iframe')
-  }
+  })
+  on(document, 'click', ({ target }) => {
+    const el = (target as Element).closest<HTMLAnchorElement>(BOOKING_BUTTON + ',a[href]')
+    if (el && (el.matches(BOOKING_BUTTON) || isBooking(el.href))) opened(el.textContent)
+  })
   // Only the type and size of a message are kept: its data may hold the patient's details.
-  const onMessage = ({ origin, data }: MessageEvent) => {
+  on<MessageEvent>(window, 'message', ({ origin, data }) => {
     if (isBooking(origin))
       record('booking_message', {
-        n: short(String(data?.type || typeof data)),
+        n: clip(data?.type || typeof data),
         z: JSON.stringify(data).length,
       })
-  }
-
-  document.addEventListener('submit', safe(onSubmit as never), true)
-  document.addEventListener('click', safe(onClick as never), true)
-  addEventListener('message', safe(onMessage))
-  new MutationObserver(safe(onMutation)).observe(document, {
-    childList: true,
-    subtree: true,
-    attributeFilter: ['src'],
   })
+  // A booking iframe appearing, or getting a booking src, is an opening.
+  new MutationObserver(
+    safe(() => {
+      for (const frame of document.querySelectorAll('iframe'))
+        if (
+          frameSources.get(frame) != frame.src &&
+          frameSources.set(frame, frame.src) &&
+          isBooking(frame.src)
+        )
+          opened('iframe')
+    })
+  ).observe(document, { childList: true, subtree: true, attributeFilter: ['src'] })
 }

@@ -29,7 +29,8 @@ export function advanceVisit(
   now: number,
   newId: () => string
 ): VisitState {
-  const open = !!prev.s && now - (prev.x || 0) < SESSION_IDLE_MS
+  // Without a stored visit `prev.x` is undefined and the comparison false.
+  const open = !!prev.s && now - prev.x! < SESSION_IDLE_MS
   const current = prev.c
   const replaces =
     !current || touch.t == 'utm' || touch.t == 'organic' || (touch.t == 'referral' && !open)

@@ -8,18 +8,19 @@ const QUEUE_KEY = '_mbq'
  * collector drop duplicates. A payload fails on a network error, a 5xx or a 429 (other 4xx answers
  * cannot improve by retrying); failed payloads wait in localStorage, the last 10 of them.
  */
-export function send(endpoint: string, payload?: WirePayload): void {
+export function send(endpoint: string, payload: WirePayload): void {
   const queue = [...(readJson<WirePayload[]>(QUEUE_KEY) || []), payload]
   writeJson(QUEUE_KEY, [])
+  // A string body goes as text/plain, a CORS-safelisted type: no preflight. keepalive outlives unload.
   for (const item of queue)
-    if (item)
-      // A string body goes as text/plain, a CORS-safelisted type: no preflight. keepalive outlives unload.
-      fetch(endpoint, { method: 'POST', body: JSON.stringify(item), keepalive: true })
-        .then((res) => res.status < 500 && res.status != 429)
-        .catch(() => false)
-        .then(
-          (ok) =>
-            ok ||
-            writeJson(QUEUE_KEY, [...(readJson<WirePayload[]>(QUEUE_KEY) || []), item].slice(-10))
-        )
+    fetch(endpoint, { method: 'POST', body: JSON.stringify(item), keepalive: true })
+      .then(
+        (res) => res.status < 500 && res.status != 429,
+        () => false
+      )
+      .then(
+        (ok) =>
+          ok ||
+          writeJson(QUEUE_KEY, [...(readJson<WirePayload[]>(QUEUE_KEY) || []), item].slice(-10))
+      )
 }

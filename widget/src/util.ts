@@ -15,7 +15,11 @@ export function guard(key: unknown, ms: number): boolean {
   return now - (lastAt.get(key) || 0) >= ms && !!lastAt.set(key, now)
 }
 
-export const short = (text: string | null | undefined) => (text || '').trim().slice(0, 64)
+/** A text field for the wire, trimmed and capped (names at 64 characters by default, URLs longer). */
+export const clip = (text: unknown, max = 64) =>
+  String(text || '')
+    .trim()
+    .slice(0, max)
 
 export const hex = (bytes: ArrayBuffer | Uint8Array) =>
   [...new Uint8Array(bytes)].map((b) => (b + 256).toString(16).slice(1)).join('')

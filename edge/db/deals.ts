@@ -1,0 +1,94 @@
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import type { DealPlan } from '../imports/deals-transform'
+import type { Db } from './client'
+import { chunk } from './batching'
+import { deals, dealStageHistory, type Deal } from './schema'
+
+const IDS_PER_QUERY = 90
+// 17 columns are bound per row (drizzle binds currency's default too): 5 rows stay under 100
+// parameters.
+const DEALS_PER_STATEMENT = 5
+// A moved deal binds 3 values (id, from, to) besides the time: 30 rows a statement.
+const MOVES_PER_STATEMENT = 30
+
+/** The deals of these appointments already stored for the integration, by appointment id. */
+export async function findDeals(db: Db, integrationId: string, appointmentIds: number[]) {
+  const rows: Deal[] = []
+  for (const part of chunk(appointmentIds, IDS_PER_QUERY)) {
+    rows.push(
+      ...(await db
+        .select()
+        .from(deals)
+        .where(
+          and(eq(deals.integrationId, integrationId), inArray(deals.medodsAppointmentId, part))
+        ))
+    )
+  }
+  return new Map(rows.map((row) => [row.medodsAppointmentId, row]))
+}
+
+/**
+ * The statements that store a page's deal plans, for the page's one atomic batch. A stage move is
+ * recorded only while the deal still stands on the stage the plan moved it from, and a first stage
+ * only for a deal row this batch created, so two imports racing over one appointment write its
+ * history once.
+ */
+export function dealWrites(db: Db, plans: DealPlan[], at: Date) {
+  const moves = plans.filter((plan) => plan.fromStageId !== null)
+  const created = plans.filter((plan) => plan.isNew).map((plan) => plan.row.id)
+  // Built with insert().select(sql): drizzle's D1 batch cannot bind a raw db.run() statement.
+  const history = db.insert(dealStageHistory)
+  return [
+    ...chunk(moves, MOVES_PER_STATEMENT).map((part) => history.select(recordMoves(part, at))),
+    ...chunk(plans, DEALS_PER_STATEMENT).map((part) => upsertDeals(db, part)),
+    ...chunk(created, IDS_PER_QUERY).map((ids) => history.select(recordFirstStages(ids, at))),
+  ]
+}
+
+function recordMoves(moves: DealPlan[], at: Date): SQL {
+  const values = sql.join(
+    moves.map((m) => sql`(${m.row.id}, ${m.fromStageId}, ${m.row.stageId})`),
+    sql`, `
+  )
+  // Columns in table order (id, deal_id, from, to, at); a NULL id takes the next rowid.
+  return sql`SELECT NULL, d.id, d.stage_id, v.column3, ${at.getTime()} FROM (VALUES ${values}) AS v
+    JOIN deals d ON d.id = v.column1 AND d.stage_id = v.column2`
+}
+
+function recordFirstStages(dealIds: string[], at: Date): SQL {
+  const ids = sql.join(
+    dealIds.map((id) => sql`${id}`),
+    sql`, `
+  )
+  return sql`SELECT NULL, id, NULL, stage_id, ${at.getTime()} FROM deals WHERE id IN (${ids})`
+}
+
+const excluded = (column: string) => sql.raw(`excluded.${column}`)
+
+/**
+ * Upserts keyed by (integration, appointment). The row's id, a known creation time and a known
+ * amount survive; stage times move only with the stage, and `modifiedAt` never goes back.
+ */
+function upsertDeals(db: Db, plans: DealPlan[]) {
+  const sameStage = sql`${deals.stageId} = excluded.stage_id`
+  return db
+    .insert(deals)
+    .values(plans.map((plan) => plan.row))
+    .onConflictDoUpdate({
+      target: [deals.integrationId, deals.medodsAppointmentId],
+      set: {
+        pipelineId: excluded('pipeline_id'),
+        stageId: excluded('stage_id'),
+        title: excluded('title'),
+        amount: sql`coalesce(excluded.amount, ${deals.amount})`,
+        medodsClientId: excluded('medods_client_id'),
+        medodsUserId: excluded('medods_user_id'),
+        medodsOrderId: excluded('medods_order_id'),
+        createdAt: sql`CASE WHEN excluded.created_at_known THEN excluded.created_at ELSE ${deals.createdAt} END`,
+        createdAtKnown: sql`max(${deals.createdAtKnown}, excluded.created_at_known)`,
+        modifiedAt: sql`max(${deals.modifiedAt}, excluded.modified_at)`,
+        stageChangedAt: sql`CASE WHEN ${sameStage} THEN ${deals.stageChangedAt} ELSE excluded.stage_changed_at END`,
+        closedAt: sql`CASE WHEN ${sameStage} THEN ${deals.closedAt} ELSE excluded.closed_at END`,
+      },
+    })
+}

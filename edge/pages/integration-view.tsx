@@ -1,0 +1,208 @@
+import type { CheckResult } from '../medods/check'
+import type { Campaign, ImportRun, Site, Source } from '../db/schema'
+import { formatDateTime } from './format'
+import type { FieldErrors, IntegrationFormValues } from './integration-form'
+import { Field } from './layout'
+
+export type Catalogue = { campaigns: Campaign[]; sources: Source[]; sites: Site[] }
+export type Install = { script: string; instructions: string[] }
+
+type FormProps = {
+  action: string
+  values: IntegrationFormValues
+  errors: FieldErrors
+  catalogue: Catalogue
+  /** The stored key's mask; absent while creating. */
+  secretMask?: string
+}
+
+const invalid = (error?: string) => (error ? 'true' : undefined)
+
+const UID_HINT = 'Адрес клиники в Medods, например https://beta45.medods.ru/'
+const IDENTITY_HINT = 'Из файла ключа API v2 (Справочники → Клиенты API → Ключи доступа)'
+const secretHint = (mask?: string) =>
+  mask ? `Сохранён ключ ${mask}; оставьте поле пустым, чтобы не менять его` : 'Из того же файла ключа'
+
+type CheckProps = { name: keyof IntegrationFormValues; label: string; checked: boolean; hint?: string }
+
+function Check(props: CheckProps) {
+  return (
+    <div class="check">
+      <input type="checkbox" id={props.name} name={props.name} checked={props.checked} />
+      <label for={props.name}>{props.label}</label>
+      {props.hint && <span class="hint">{props.hint}</span>}
+    </div>
+  )
+}
+
+function Select(props: {
+  name: 'campaignId' | 'sourceId' | 'siteId'
+  value: string
+  error?: string
+  options: { id: string; name: string }[]
+}) {
+  return (
+    <select id={props.name} name={props.name} aria-invalid={invalid(props.error)}>
+      <option value="">— выберите —</option>
+      {props.options.map((o) => (
+        <option value={o.id} selected={o.id === props.value}>
+          {o.name}
+        </option>
+      ))}
+    </select>
+  )
+}
+
+export function IntegrationForm({ action, values, errors, catalogue, secretMask }: FormProps) {
+  const sites = catalogue.sites.map((s) => ({ id: s.id, name: `${s.name} (${s.domain})` }))
+  return (
+    <form method="post" action={action} class="card" novalidate>
+      <Check name="active" label="Активна" checked={Boolean(values.active)} />
+      <Field id="uid" label="UID" error={errors.uid} hint={UID_HINT}>
+        <input
+          type="text"
+          id="uid"
+          name="uid"
+          value={values.uid}
+          aria-invalid={invalid(errors.uid)}
+        />
+      </Field>
+      <Field id="identity" label="Identity" error={errors.identity} hint={IDENTITY_HINT}>
+        <input
+          type="text"
+          id="identity"
+          name="identity"
+          value={values.identity}
+          aria-invalid={invalid(errors.identity)}
+          autocomplete="off"
+        />
+      </Field>
+      <Field id="secretKey" label="SecretKey" error={errors.secretKey} hint={secretHint(secretMask)}>
+        <input
+          type="password"
+          id="secretKey"
+          name="secretKey"
+          value=""
+          aria-invalid={invalid(errors.secretKey)}
+          autocomplete="new-password"
+        />
+      </Field>
+      <Check name="sendRequests" label="Передавать заявки" checked={Boolean(values.sendRequests)} />
+      <Check name="sendDeals" label="Передавать сделки" checked={Boolean(values.sendDeals)} />
+      <Check
+        name="bySource"
+        label="Кампания / Источник"
+        checked={Boolean(values.bySource)}
+        hint="Выключено — заявки без визита относятся к кампании; включено — к источнику и сайту"
+      />
+      <div data-when="campaign">
+        <Field id="campaignId" label="Рекламная кампания для заявок без визита" error={errors.campaignId}>
+          <Select
+            name="campaignId"
+            value={values.campaignId}
+            error={errors.campaignId}
+            options={catalogue.campaigns}
+          />
+        </Field>
+      </div>
+      <div data-when="source">
+        <Field id="sourceId" label="Источник для заявок без визита" error={errors.sourceId}>
+          <Select
+            name="sourceId"
+            value={values.sourceId}
+            error={errors.sourceId}
+            options={catalogue.sources}
+          />
+        </Field>
+        <Field id="siteId" label="Сайт" error={errors.siteId}>
+          <Select name="siteId" value={values.siteId} error={errors.siteId} options={sites} />
+        </Field>
+      </div>
+      <button type="submit">Сохранить</button>
+    </form>
+  )
+}
+
+export function InstallCard({ install }: { install: Install | null }) {
+  if (!install) {
+    return <p class="notice info">Добавьте сайт в кабинете, чтобы получить код для установки.</p>
+  }
+  return (
+    <section class="card" id="install">
+      <h2>Код для сайта</h2>
+      <pre id="install-script">{install.script}</pre>
+      <div class="actions">
+        <button type="button" class="secondary" data-copy="install-script">
+          Копировать код
+        </button>
+      </div>
+      <ol>
+        {install.instructions.map((step) => (
+          <li>{step}</li>
+        ))}
+      </ol>
+    </section>
+  )
+}
+
+const RUN_STATUS: Record<ImportRun['status'], string> = {
+  queued: 'в очереди',
+  running: 'выполняется',
+  succeeded: 'выполнен',
+  failed: 'ошибка',
+}
+const RUN_KIND: Record<ImportRun['kind'], string> = { requests: 'Заявки', deals: 'Сделки' }
+
+export function CheckNotice({ result }: { result: CheckResult }) {
+  return result.ok ? (
+    <p class="notice ok" role="status" id="check-result">
+      Подключение работает: Medods принял ключ, все нужные разделы доступны.
+    </p>
+  ) : (
+    <p class="notice fail" role="alert" id="check-result">
+      {result.message}
+    </p>
+  )
+}
+
+export function RunsCard({ id, runs }: { id: string; runs: ImportRun[] }) {
+  return (
+    <section class="card">
+      <h2>Загрузка из Medods</h2>
+      <p class="hint">
+        Заявки и сделки загружаются раз в сутки; проверить ключ и запустить загрузку можно сразу.
+      </p>
+      <div class="actions">
+        <form method="post" action={`/app/integrations/${id}/check`}>
+          <button type="submit" class="secondary">Проверить подключение</button>
+        </form>
+        <form method="post" action={`/app/integrations/${id}/run`}>
+          <button type="submit">Запустить сейчас</button>
+        </form>
+      </div>
+      {runs.length > 0 && (
+        <table id="runs">
+          <thead>
+            <tr>
+              <th>Что</th><th>Создан</th><th>Статус</th><th>Получено</th><th>Сохранено</th>
+              <th>Связано с визитом</th><th>Ошибка</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((run) => (
+              <tr data-status={run.status}>
+                <td>{RUN_KIND[run.kind]}</td>
+                <td class="nowrap">{formatDateTime(run.createdAt)}</td>
+                <td>{RUN_STATUS[run.status]}</td>
+                <td>{run.fetched}</td>
+                <td>{run.stored}</td>
+                <td>{run.matchedSessionId + run.matchedContact + run.matchedBookingWindow}</td>
+                <td>{run.error ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,233 @@
+import type { Context } from 'hono'
+import { installFor } from '../api/install'
+import {
+  CREATE_DEFAULTS,
+  requireDefaultWhenSending,
+  settingsColumns,
+} from '../api/integration-settings'
+import { decryptSecret } from '../crypto/secrets'
+import { listCampaigns, listSources } from '../db/catalogue'
+import { createDb, type Db } from '../db/client'
+import {
+  findIntegration,
+  insertIntegration,
+  listIntegrations,
+  updateIntegration,
+  type IntegrationSettings,
+} from '../db/integrations'
+import { latestRuns } from '../db/page-reads'
+import { ensureAccount, listSites } from '../db/queries'
+import type { Integration } from '../db/schema'
+import { ApiError } from '../errors'
+import { startManualRuns } from '../imports/run-now'
+import { checkMedodsConnection, type CheckResult } from '../medods/check'
+import type { AppEnv } from '../types'
+import { createRouter } from '../validation'
+import { formatDateTime } from './format'
+import {
+  fieldErrors,
+  formValues,
+  integrationForm,
+  parseIntegrationForm,
+  type FieldErrors,
+  type IntegrationFormValues,
+} from './integration-form'
+import {
+  CheckNotice,
+  InstallCard,
+  IntegrationForm,
+  RunsCard,
+  type Catalogue,
+} from './integration-view'
+import { renderPage } from './layout'
+
+type Ctx = Context<AppEnv>
+
+const CATALOGUE_PAGE = { limit: 200 }
+
+async function catalogueOf(db: Db, accountId: string): Promise<Catalogue> {
+  const [campaigns, sources, sites] = await Promise.all([
+    listCampaigns(db, accountId, CATALOGUE_PAGE),
+    listSources(db, accountId, CATALOGUE_PAGE),
+    listSites(db, accountId, CATALOGUE_PAGE),
+  ])
+  return { campaigns, sources, sites }
+}
+
+const NEW_FORM: IntegrationFormValues = {
+  active: 'on',
+  uid: '',
+  identity: '',
+  secretKey: '',
+  campaignId: '',
+  sourceId: '',
+  siteId: '',
+}
+
+async function loadOwn(c: Ctx, db: Db): Promise<Integration> {
+  const row = await findIntegration(db, c.get('accountId'), c.req.param('id') ?? '')
+  if (!row) throw new ApiError('not_found', 'Интеграция не найдена')
+  return row
+}
+
+type PageState = {
+  values?: IntegrationFormValues
+  errors?: FieldErrors
+  check?: CheckResult
+  notice?: { kind: 'ok' | 'fail' | 'info'; text: string }
+}
+
+async function integrationPage(c: Ctx, db: Db, row: Integration, state: PageState, status?: 400) {
+  const accountId = c.get('accountId')
+  const [catalogue, runs, install] = await Promise.all([
+    catalogueOf(db, accountId),
+    latestRuns(db, accountId, row.id),
+    installFor(db, row, new URL(c.req.url).origin),
+  ])
+  const saved = c.req.query('saved') === '1' && !state.errors
+  const ran = c.req.query('ran') === '1' && !state.notice && !state.check
+  const running = runs.some((run) => run.status === 'queued' || run.status === 'running')
+  const body = (
+    <>
+      <h1>Medods: {row.uid}</h1>
+      {saved && <p class="notice ok" role="status">Настройки сохранены. Установите код на сайт клиники.</p>}
+      {ran && running && (
+        <p class="notice info" role="status">
+          Загрузка поставлена в очередь. Страница обновляется сама, пока загрузка идёт.
+        </p>
+      )}
+      {state.notice && <p class={`notice ${state.notice.kind}`} role="status">{state.notice.text}</p>}
+      {state.check && <CheckNotice result={state.check} />}
+      {saved && <InstallCard install={install} />}
+      <IntegrationForm
+        action={`/app/integrations/${row.id}`}
+        values={state.values ?? formValues(row)}
+        errors={state.errors ?? {}}
+        catalogue={catalogue}
+        secretMask={row.secretKeyMask}
+      />
+      {!saved && <InstallCard install={install} />}
+      <RunsCard id={row.id} runs={runs} />
+    </>
+  )
+  const layout = { title: 'Интеграция Medods', section: 'integrations' as const }
+  return renderPage(c, { ...layout, refresh: running ? 3 : undefined }, body, status)
+}
+
+async function newPage(c: Ctx, db: Db, values: IntegrationFormValues, errors: FieldErrors, status?: 400) {
+  const catalogue = await catalogueOf(db, c.get('accountId'))
+  const body = (
+    <>
+      <h1>Подключить Medods</h1>
+      <p class="hint">Заявки онлайн-записи и сделки клиники будут загружаться из Medods раз в сутки.</p>
+      <IntegrationForm action="/app/integrations" values={values} errors={errors} catalogue={catalogue} />
+    </>
+  )
+  return renderPage(c, { title: 'Подключить Medods', section: 'integrations' }, body, status)
+}
+
+async function readForm(c: Ctx) {
+  const parsed = integrationForm.safeParse(await c.req.parseBody())
+  if (parsed.success) return parsed.data
+  throw new ApiError('bad_request', 'Форма заполнена неверно')
+}
+
+/** Saves through the API's own steps; a refused value comes back as an error next to its field. */
+async function save(c: Ctx, db: Db, form: IntegrationFormValues, stored?: Integration) {
+  const allowLocal = c.env.MEDODS_ALLOW_LOCAL === '1'
+  const parsed = parseIntegrationForm(form, { creating: !stored, allowLocal })
+  if ('errors' in parsed) return parsed
+  const ctx = { db, env: c.env, accountId: c.get('accountId') }
+  try {
+    const columns = await settingsColumns(ctx, parsed.input)
+    if (stored) {
+      requireDefaultWhenSending({ ...stored, ...columns })
+      return { row: (await updateIntegration(db, ctx.accountId, stored.id, columns))! }
+    }
+    const all = { ...CREATE_DEFAULTS, ...columns }
+    requireDefaultWhenSending(all)
+    await ensureAccount(db, ctx.accountId)
+    return { row: await insertIntegration(db, ctx.accountId, all as IntegrationSettings) }
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'bad_request') return { errors: fieldErrors(err, form) }
+    throw err
+  }
+}
+
+const savedUrl = (row: Integration) => `/app/integrations/${row.id}?saved=1#install`
+
+export const integrationPages = createRouter()
+  .get('/', async (c) => {
+    const db = createDb(c.env.DB)
+    const rows = await listIntegrations(db, c.get('accountId'), CATALOGUE_PAGE)
+    if (rows.length === 0) return c.redirect('/app/integrations/new', 303)
+    const body = (
+      <>
+        <h1>Интеграции</h1>
+        <table>
+          <thead>
+            <tr>
+              <th>Medods</th><th>Активна</th><th>Заявки</th><th>Сделки</th>
+              <th>Последняя загрузка</th><th>Ошибка</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr>
+                <td><a href={`/app/integrations/${row.id}`}>{row.uid}</a></td>
+                <td>{row.active ? 'да' : 'нет'}</td>
+                <td>{row.sendRequests ? 'передаются' : 'нет'}</td>
+                <td>{row.sendDeals ? 'передаются' : 'нет'}</td>
+                <td class="nowrap">{formatDateTime(row.lastRunAt)}</td>
+                <td>{row.lastError ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p><a class="button" href="/app/integrations/new">Подключить Medods</a></p>
+      </>
+    )
+    return renderPage(c, { title: 'Интеграции', section: 'integrations' }, body)
+  })
+  .get('/new', async (c) => newPage(c, createDb(c.env.DB), NEW_FORM, {}))
+  .post('/', async (c) => {
+    const db = createDb(c.env.DB)
+    const form = await readForm(c)
+    const result = await save(c, db, form)
+    if ('errors' in result) return newPage(c, db, form, result.errors, 400)
+    return c.redirect(savedUrl(result.row), 303)
+  })
+  .get('/:id', async (c) => {
+    const db = createDb(c.env.DB)
+    return integrationPage(c, db, await loadOwn(c, db), {})
+  })
+  .post('/:id', async (c) => {
+    const db = createDb(c.env.DB)
+    const stored = await loadOwn(c, db)
+    const form = await readForm(c)
+    const result = await save(c, db, form, stored)
+    if ('errors' in result) {
+      return integrationPage(c, db, stored, { values: form, errors: result.errors }, 400)
+    }
+    return c.redirect(savedUrl(result.row), 303)
+  })
+  .post('/:id/check', async (c) => {
+    const db = createDb(c.env.DB)
+    const row = await loadOwn(c, db)
+    const secretKey = await decryptSecret(row.secretKeyEnc, c.env.SECRETS_KEY)
+    const creds = { uid: row.uid, identity: row.identity, secretKey }
+    const check = await checkMedodsConnection(creds, { allowLocal: c.env.MEDODS_ALLOW_LOCAL === '1' })
+    return integrationPage(c, db, row, { check })
+  })
+  .post('/:id/run', async (c) => {
+    const db = createDb(c.env.DB)
+    const row = await loadOwn(c, db)
+    try {
+      await startManualRuns(db, c.env.IMPORTS, row)
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 'conflict')) throw err
+      const text = 'Загружать нечего: включите «Передавать заявки» или «Передавать сделки» и сохраните.'
+      return integrationPage(c, db, row, { notice: { kind: 'fail', text } })
+    }
+    return c.redirect(`/app/integrations/${row.id}?ran=1`, 303)
+  })

@@ -1,0 +1,48 @@
+import type { Context } from 'hono'
+import type { AppEnv } from '../types'
+import { rawDataQuery, withQuery, type RawDataQuery } from './format'
+import { Field } from './layout'
+
+type DateErrors = { from?: string; to?: string }
+
+/** The page's query, or errors next to the date fields (the list is then not read). */
+export function readRawDataQuery(c: Context<AppEnv>): { query: RawDataQuery; errors: DateErrors } {
+  const parsed = rawDataQuery.safeParse(c.req.query())
+  if (parsed.success) return { query: parsed.data, errors: {} }
+  const errors: DateErrors = {}
+  for (const issue of parsed.error.issues) {
+    const field = issue.path[0] === 'to' ? 'to' : 'from'
+    errors[field] ??= 'Дата в формате ГГГГ-ММ-ДД'
+  }
+  return { query: { from: '', to: '' }, errors }
+}
+
+export function DateFilter(props: { action: string; query: RawDataQuery; errors: DateErrors; label: string }) {
+  return (
+    <form method="get" action={props.action} class="filters card">
+      <Field id="from" label={`${props.label} с`} error={props.errors.from}>
+        <input type="date" id="from" name="from" value={props.query.from} />
+      </Field>
+      <Field id="to" label="по" error={props.errors.to}>
+        <input type="date" id="to" name="to" value={props.query.to} />
+      </Field>
+      <button type="submit">Показать</button>
+      {(props.query.from || props.query.to) && <a href={props.action}>Сбросить</a>}
+    </form>
+  )
+}
+
+/** Forward keyset paging: the next page keeps the filter; the first page is one click away. */
+export function Pager(props: { path: string; query: RawDataQuery; nextCursor: string | null }) {
+  const filter = { from: props.query.from, to: props.query.to }
+  return (
+    <nav class="pager">
+      {props.query.cursor && <a href={withQuery(props.path, filter)}>← К началу</a>}
+      {props.nextCursor && (
+        <a href={withQuery(props.path, { ...filter, cursor: props.nextCursor })} rel="next">
+          Следующая страница →
+        </a>
+      )}
+    </nav>
+  )
+}

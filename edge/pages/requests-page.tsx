@@ -1,0 +1,88 @@
+import { listCampaigns, listSources } from '../db/catalogue'
+import { createDb } from '../db/client'
+import { latestRequests } from '../db/page-reads'
+import type { RequestRow } from '../db/schema'
+import { toPage } from '../api/pagination'
+import { createRouter } from '../validation'
+import { dayRange, formatDateTime, formatPhone } from './format'
+import { renderPage } from './layout'
+import { DateFilter, Pager, readRawDataQuery } from './raw-data'
+
+const PAGE_SIZE = 50
+const PATH = '/app/requests'
+
+const MATCH_METHOD: Record<RequestRow['matchMethod'], string> = {
+  session_id: 'ID сессии в записи',
+  contact: 'по телефону или e-mail',
+  booking_window: 'по времени записи',
+  default: 'по умолчанию',
+}
+
+function Utm({ row }: { row: RequestRow }) {
+  const a = row.attribution
+  if (!a) return <span class="muted">—</span>
+  const tags = [a.source, a.medium, a.campaign].map((tag) => tag || '—').join(' / ')
+  return <span title="utm_source / utm_medium / utm_campaign">{tags}</span>
+}
+
+export const requestsPage = createRouter().get('/', async (c) => {
+  const db = createDb(c.env.DB)
+  const accountId = c.get('accountId')
+  const { query, errors } = readRawDataQuery(c)
+  const range = dayRange(query)
+  const failed = Object.keys(errors).length > 0
+  const rows = failed
+    ? []
+    : await latestRequests(db, accountId, { ...range, cursor: query.cursor, limit: PAGE_SIZE + 1 })
+  const page = toPage(rows, PAGE_SIZE, (r) => ({ at: r.createdAt.getTime(), id: r.id }), (r) => r)
+  const [campaigns, sources] = await Promise.all([
+    listCampaigns(db, accountId, { limit: 200 }),
+    listSources(db, accountId, { limit: 200 }),
+  ])
+  const campaignName = new Map(campaigns.map((x) => [x.id, x.name]))
+  const sourceName = new Map(sources.map((x) => [x.id, x.name]))
+
+  const body = (
+    <>
+      <h1>Заявки</h1>
+      <p class="hint">Онлайн-записи из Medods, новые сверху.</p>
+      <DateFilter action={PATH} query={query} errors={errors} label="Созданы" />
+      {page.data.length === 0 ? (
+        <p class="notice info">Заявок за этот период нет.</p>
+      ) : (
+        <table id="requests">
+          <thead>
+            <tr>
+              <th>Создана</th><th>Контакт</th><th>Врач</th><th>Связь с визитом</th>
+              <th>Кампания / источник</th><th>UTM</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.data.map((row) => (
+              <tr data-appointment={row.medodsAppointmentId}>
+                <td class="nowrap">{formatDateTime(row.createdAt)}</td>
+                <td>
+                  <div>{row.name ?? '—'}</div>
+                  <div class="muted nowrap">{formatPhone(row.phone)}</div>
+                  {row.email && <div class="muted">{row.email}</div>}
+                </td>
+                <td>{row.doctor ?? '—'}</td>
+                <td class="match">{MATCH_METHOD[row.matchMethod]}</td>
+                <td class="campaign">
+                  {row.campaignId
+                    ? (campaignName.get(row.campaignId) ?? row.campaignId)
+                    : row.sourceId
+                      ? `Источник: ${sourceName.get(row.sourceId) ?? row.sourceId}`
+                      : '—'}
+                </td>
+                <td><Utm row={row} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager path={PATH} query={query} nextCursor={page.nextCursor} />
+    </>
+  )
+  return renderPage(c, { title: 'Заявки', section: 'requests' }, body)
+})

@@ -1,0 +1,102 @@
+import { env } from 'cloudflare:workers'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { seedSite } from './collect-fixtures'
+import { type LoadPlan, runLoad } from './support/load-clients'
+
+/** `npm test` runs scale 1 (~1,200 sends); `npm run bench` sets LOAD_SCALE for a larger run. */
+const SCALE = Math.max(1, Number(env.LOAD_SCALE ?? '1') || 1)
+const CLIENTS = 120 * SCALE
+const SENDS_PER_CLIENT = 8
+// The collector allows 3,000 sends a minute per site; the load is spread so none is refused.
+const SENDS_PER_SITE = 2_000
+const SITES = Math.ceil((CLIENTS * SENDS_PER_CLIENT * 1.3) / SENDS_PER_SITE)
+
+const plan: LoadPlan = {
+  clients: CLIENTS,
+  sendsPerClient: SENDS_PER_CLIENT,
+  retryRate: 0.25,
+  seed: 4242,
+  sites: Array.from({ length: SITES }, (_, i) => ({
+    id: `site-load-${i}`,
+    key: `key-load-${i}`,
+    domain: `load-${i}.ru`,
+  })),
+}
+
+const storedEvents = async (siteId: string) =>
+  (
+    await env.DB.prepare('SELECT id, session_id FROM events WHERE site_id = ?')
+      .bind(siteId)
+      .all<{ id: string; session_id: string }>()
+  ).results
+
+const totalStored = async () =>
+  (await env.DB.prepare("SELECT count(*) AS n FROM events WHERE site_id LIKE 'site-load-%'").first<{ n: number }>())!.n
+
+/** Polls until the queue has delivered `expected` rows or stopped making progress for `idleMs`. */
+async function drained(expected: number, idleMs = 6_000) {
+  let last = -1
+  let lastChange = Date.now()
+  for (;;) {
+    const n = await totalStored()
+    if (n !== last) [last, lastChange] = [n, Date.now()]
+    if (n >= expected || Date.now() - lastChange > idleMs) return n
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
+beforeAll(async () => {
+  for (const site of plan.sites) await seedSite(site.id, site.key, site.domain)
+})
+
+describe('load: concurrent widget clients through POST /c, the ingest queue and its consumer', () => {
+  it('stores exactly the unique events: none lost, none doubled', async () => {
+    const tally = await runLoad(plan)
+    const unique = [...tally.expected.values()].reduce((sum, ids) => sum + ids.size, 0)
+    const deliveredAt = Date.now()
+    await drained(unique)
+    const drainMs = Date.now() - deliveredAt
+    // A late duplicate would land within one more batch window (max_batch_timeout = 2 s).
+    await new Promise((resolve) => setTimeout(resolve, 2_500))
+
+    let stored = 0
+    let lost = 0
+    let doubled = 0
+    let wrongSession = 0
+    for (const [siteId, expected] of tally.expected) {
+      const rows = await storedEvents(siteId)
+      stored += rows.length
+      const seen = new Set<string>()
+      for (const row of rows) {
+        if (seen.has(row.id)) doubled++
+        seen.add(row.id)
+        if (expected.get(row.id) !== row.session_id) wrongSession++
+      }
+      for (const id of expected.keys()) if (!seen.has(id)) lost++
+    }
+    const figures = {
+      scale: SCALE,
+      clients: CLIENTS,
+      sites: SITES,
+      requests: tally.requests,
+      accepted: tally.accepted,
+      rejected: tally.rejected,
+      eventsSent: tally.eventsSent,
+      uniqueEvents: unique,
+      retriedEvents: tally.eventsSent - unique,
+      stored,
+      lost,
+      doubled,
+      wrongSession,
+      sendMs: tally.millis,
+      drainMs,
+      sendsPerSecond: Math.round((tally.requests / tally.millis) * 1000),
+    }
+    console.log(`LOAD ${JSON.stringify(figures)}`)
+
+    expect(tally.rejected).toEqual({})
+    expect(tally.eventsSent - unique).toBeGreaterThan(unique / 10)
+    expect(unique).toBeGreaterThanOrEqual(2_000)
+    expect({ stored, lost, doubled, wrongSession }).toEqual({ stored: unique, lost: 0, doubled: 0, wrongSession: 0 })
+  }, 600_000)
+})

@@ -1,0 +1,121 @@
+import { copyFileSync } from 'node:fs'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser, sleep } from './widget-harness'
+import { RESULTS, personContext, signIn, startStack, type Stack } from './stack'
+
+let browser: Browser
+let stack: Stack
+beforeAll(async () => {
+  ;[browser, stack] = await Promise.all([launchBrowser(), startStack()])
+}, 90_000)
+afterAll(async () => {
+  await browser?.close()
+  if (stack) expect(await stack.stop()).toBe(0)
+})
+
+/** Reloads the integration page until no run is open (it also refreshes itself); the runs' statuses. */
+async function finishedRuns(page: Page, timeoutMs = 45_000) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const statuses = await page.locator('#runs tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => tr.dataset.status)
+    )
+    if (statuses.length > 0 && !statuses.some((s) => s === 'queued' || s === 'running')) {
+      return statuses
+    }
+    await sleep(1000)
+    await page.reload()
+  }
+  throw new Error('the import runs did not finish')
+}
+
+describe('the local demo, as a person clicks through it', () => {
+  it('a visit from the UTM link books through the sandbox, Run now imports it, Requests shows the campaign', async () => {
+    expect(stack.demoUrl).toBe(`${stack.origin}/demo?utm_source=yandex&utm_medium=cpc&utm_campaign=demo`)
+    const context = await personContext(browser)
+    const site = await context.newPage()
+    const sent: string[] = []
+    site.on('requestfinished', (r) => {
+      if (r.url() === `${stack.origin}/c`) sent.push(r.postData() ?? '')
+    })
+    await site.goto(stack.demoUrl)
+    await site.waitForFunction(() => typeof (window as { mbridge?: unknown }).mbridge === 'function')
+
+    // The booking button opens the sandbox's booking page in a drawer; the widget records the opening.
+    await site.click('.medods-record-btn')
+    await expect.poll(() => sent.some((body) => body.includes('"booking_open"'))).toBe(true)
+    const openedAt = Date.now()
+    const booking = site.frameLocator('#booking-drawer iframe')
+    const phone = `+7 916 ${String(Date.now()).slice(-7)}`
+    await booking.locator('#surname').fill('Демова')
+    await booking.locator('#name').fill('Анна')
+    await booking.locator('#phone').fill(phone)
+    await booking.locator('button[type=submit]').click()
+    await expect(booking.locator('h1').textContent()).resolves.toBe('Вы записаны')
+    await site.screenshot({ path: path.join(RESULTS, 'demo-booked.png') })
+
+    // The ingest queue writes the session within ~2 s; only then can the import match the booking.
+    await sleep(Math.max(0, openedAt + 4000 - Date.now()))
+    const cabinet = await signIn(context, stack)
+    await cabinet.goto(stack.integrationUrl)
+    await cabinet.click('text=Запустить сейчас')
+    await cabinet.waitForURL(/\?ran=1/)
+    expect(await finishedRuns(cabinet)).toEqual(['succeeded'])
+    await cabinet.screenshot({ path: path.join(RESULTS, 'demo-run.png'), fullPage: true })
+
+    await cabinet.click('text=Сырые данные → Заявки')
+    const digits = phone.replace(/\D/g, '')
+    const row = cabinet.locator('#requests tbody tr', { hasText: `+${digits}` })
+    await expect(row.count()).resolves.toBe(1)
+    expect(await row.locator('td').first().textContent()).toMatch(/^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$/)
+    expect(await row.textContent()).toContain('Демова Анна')
+    expect(await row.locator('.match').textContent()).toBe('по времени записи')
+    expect(await row.locator('.campaign').textContent()).toBe('Яндекс Директ — демо')
+    expect(await row.textContent()).toContain('yandex / cpc / demo')
+    await cabinet.screenshot({ path: path.join(RESULTS, 'requests-page.png') })
+    if (process.env.UPDATE_DOCS_SCREENSHOT === '1') {
+      copyFileSync(path.join(RESULTS, 'requests-page.png'), path.join(RESULTS, '../docs/requests-page.png'))
+    }
+    await context.close()
+  })
+
+  it('with "Передавать сделки" on, Run now fills Raw data → Deals, filtered by date and paged', async () => {
+    const context = await personContext(browser)
+    const cabinet = await signIn(context, stack)
+    await cabinet.goto(stack.integrationUrl)
+    await cabinet.check('#sendDeals')
+    await cabinet.click('text=Сохранить')
+    await cabinet.waitForURL(/\?saved=1/)
+    await cabinet.click('text=Запустить сейчас')
+    await cabinet.waitForURL(/\?ran=1/)
+    expect((await finishedRuns(cabinet)).slice(0, 2)).toEqual(['succeeded', 'succeeded'])
+    const kinds = await cabinet.locator('#runs tbody tr td:first-child').allTextContents()
+    expect(kinds.slice(0, 2).sort()).toEqual(['Заявки', 'Сделки'])
+
+    await cabinet.click('text=Сырые данные → Сделки')
+    const rows = cabinet.locator('#deals tbody tr')
+    await expect(rows.count()).resolves.toBe(50)
+    const first = await rows.first().locator('td').allTextContents()
+    expect(first[0]).toMatch(/^(—|[\d\s,]+ ₽)$/)
+    expect(first[1]).not.toBe('')
+    expect(first[3]).toBe('Medods')
+    await cabinet.screenshot({ path: path.join(RESULTS, 'deals-page.png') })
+
+    // The next page continues the walk: none of its deals were on the first one.
+    const firstIds = await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.appointment))
+    await cabinet.click('text=Следующая страница')
+    const nextIds = await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.appointment))
+    expect(nextIds.length).toBeGreaterThan(0)
+    expect(nextIds.filter((id) => firstIds.includes(id))).toEqual([])
+
+    // Deals were imported just now: a filter ending yesterday shows none; a wrong date is named.
+    const yesterday = new Date(Date.now() - 86_400_000 + 3 * 3_600_000).toISOString().slice(0, 10)
+    await cabinet.goto(`${stack.origin}/app/deals?to=${yesterday}`)
+    expect(await cabinet.textContent('main')).toContain('Сделок за этот период нет')
+    await cabinet.goto(`${stack.origin}/app/deals?from=2026-13-40`)
+    expect(await cabinet.textContent('#from-error')).toBe('Дата в формате ГГГГ-ММ-ДД')
+    await context.close()
+  })
+})

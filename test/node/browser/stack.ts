@@ -1,0 +1,94 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import type { Browser, BrowserContext } from 'playwright-core'
+
+/** `npm start` as a person runs it, on its own ports and state folder, with what it printed. */
+export type Stack = {
+  origin: string
+  token: string
+  demoUrl: string
+  integrationUrl: string
+  medodsOrigin: string
+  stop: () => Promise<number | null>
+}
+
+export const RESULTS = path.join(import.meta.dirname, '../../../test-results')
+mkdirSync(RESULTS, { recursive: true })
+
+export async function startStack(): Promise<Stack> {
+  const port = 20000 + Math.floor(Math.random() * 10000)
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'bridge-browser-'))
+  const child = spawn('node', ['scripts/start.mjs'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      MEDODS_SANDBOX_PORT: String(port + 1),
+      STATE_DIR: stateDir,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const out = await new Promise<string>((resolve, reject) => {
+    let text = ''
+    const timer = setTimeout(() => reject(new Error(`no Ready within 60 s:\n${text}`)), 60_000)
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString()
+      if (/Token:\s+\S+/.test(text)) {
+        clearTimeout(timer)
+        resolve(text)
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    child.on('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${text}`)))
+  })
+  const printed = (label: string) => {
+    const value = new RegExp(`${label}:\\s+(\\S+)`).exec(out)?.[1]
+    if (!value) throw new Error(`npm start printed no "${label}":\n${out}`)
+    return value
+  }
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    token: printed('Token'),
+    demoUrl: printed('Demo site'),
+    integrationUrl: printed('Integration'),
+    medodsOrigin: `http://127.0.0.1:${port + 1}`,
+    stop: () => stop(child, stateDir),
+  }
+}
+
+function stop(child: ChildProcess, stateDir: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit')
+    child.on('exit', (code) => {
+      rmSync(stateDir, { recursive: true, force: true })
+      resolve(code)
+    })
+    child.kill('SIGINT')
+  })
+}
+
+/** A person's browser: a normal Chrome user agent (the collector drops HeadlessChrome), Russian locale. */
+export function personContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({
+    userAgent:
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
+    locale: 'ru-RU',
+    viewport: { width: 1280, height: 860 },
+    permissions: ['local-network-access'],
+  })
+}
+
+export async function signIn(context: BrowserContext, stack: Stack) {
+  const page = await context.newPage()
+  await page.goto(`${stack.origin}/app/sign-in`)
+  await page.fill('#token', stack.token)
+  await page.click('button[type=submit]')
+  await page.waitForURL(/\/app\/integrations/)
+  return page
+}
+
+/** A cabinet token for another account, from the project's own `npm run token`. */
+export const tokenFor = (accountId: string) =>
+  execFileSync('node', ['scripts/token.mjs', accountId, '1h'], { encoding: 'utf8' }).trim()
