@@ -4,7 +4,12 @@ import { advanceRun } from '../db/imports'
 import { cachedPatients, cachedUsers, upsertPatients, upsertUsers } from '../db/medods-cache'
 import { upsertRequests, type NewRequest } from '../db/request-writes'
 import { campaigns, sites, type ImportRun, type Integration } from '../db/schema'
-import { findBookingOpens, findContactSightings, findSessionsByIds } from '../db/sessions'
+import {
+  findBookingOpens,
+  findContactSightings,
+  findSessionsByIds,
+  mergeRanges,
+} from '../db/sessions'
 import { createContactHasher } from '../collect/contact-hash'
 import type { MedodsApi, Page } from '../medods/client'
 import type { Appointment } from '../medods/schema'
@@ -135,7 +140,10 @@ async function prepareBookings(
   )
 }
 
-/** Three lookups per page, whatever its size: carried ids, contact sightings, booking-widget openings. */
+/**
+ * Three lookups per page, whatever its size: carried ids, contact sightings (by hash, so only matching rows
+ * are read), and booking-widget openings inside each booking's own window.
+ */
 async function gatherEvidence(
   db: Db,
   siteIds: string[],
@@ -144,25 +152,27 @@ async function gatherEvidence(
 ): Promise<Omit<PageEvidence, 'campaigns'>> {
   if (bookings.length === 0 || siteIds.length === 0) return { carried: [], sightings: [], opens: [] }
   const times = bookings.map((b) => b.at.getTime())
-  const earliest = Math.min(...times)
-  const latest = Math.max(...times)
   const carriedIds = unique(bookings.flatMap((b) => b.carriedIds))
   const hashes = unique(bookings.flatMap((b) => b.contactHashes))
+  const windows = mergeRanges(
+    bookings
+      .filter((b) => b.createdAt !== null)
+      .map((b) => ({
+        from: new Date(b.at.getTime() - integration.windowBeforeMinutes * MINUTE),
+        to: new Date(b.at.getTime() + integration.windowAfterMinutes * MINUTE),
+      }))
+  )
   const [carried, sightings, opens] = await Promise.all([
     carriedIds.length ? findSessionsByIds(db, siteIds, carriedIds) : [],
     hashes.length
       ? findContactSightings(db, {
           siteIds,
           hashes,
-          from: new Date(earliest - integration.lookbackDays * DAY),
-          to: new Date(latest),
+          from: new Date(Math.min(...times) - integration.lookbackDays * DAY),
+          to: new Date(Math.max(...times)),
         })
       : [],
-    findBookingOpens(db, {
-      siteIds,
-      from: new Date(earliest - integration.windowBeforeMinutes * MINUTE),
-      to: new Date(latest + integration.windowAfterMinutes * MINUTE),
-    }),
+    windows.length ? findBookingOpens(db, { siteIds, ranges: windows }) : [],
   ])
   return { carried, sightings, opens }
 }

@@ -14,6 +14,7 @@ import {
   findBookingOpens,
   findContactSightings,
   findSessionsByIds,
+  mergeRanges,
   ingestStatements,
 } from '../../edge/db/sessions'
 import worker from '../../edge/index'
@@ -138,11 +139,36 @@ describe('the matching-ladder queries', () => {
     expect(beforeCapture).toEqual([])
   })
 
+  it('reads only the openings inside the given ranges, not the time between them', async () => {
+    const found = await findBookingOpens(db(), {
+      siteIds: [SITE],
+      ranges: [
+        { from: new Date(T0 - 21 * MIN), to: new Date(T0 - 19 * MIN) },
+        { from: new Date(T0 - MIN), to: new Date(T0 + MIN) },
+      ],
+    })
+    expect(found.map((o) => o.at.getTime()).sort()).toEqual([T0 - 20 * MIN, T0])
+    expect(found.every((o) => o.session.id === openedTwice.s)).toBe(true)
+  })
+
+  it('merges overlapping and touching ranges', () => {
+    const at = (m: number) => new Date(T0 + m * MIN)
+    const merged = mergeRanges([
+      { from: at(10), to: at(20) },
+      { from: at(0), to: at(5) },
+      { from: at(5), to: at(8) },
+      { from: at(15), to: at(30) },
+    ])
+    expect(merged).toEqual([
+      { from: at(0), to: at(8) },
+      { from: at(10), to: at(30) },
+    ])
+  })
+
   it('finds every opening of the booking widget in a time range, with its session', async () => {
     const found = await findBookingOpens(db(), {
       siteIds: [SITE],
-      from: new Date(T0 - 30 * MIN),
-      to: new Date(T0 + 5 * MIN),
+      ranges: [{ from: new Date(T0 - 30 * MIN), to: new Date(T0 + 5 * MIN) }],
     })
     const opens = found.map((o) => [o.session.id, o.at.getTime()]).sort()
     expect(opens).toEqual(
