@@ -9,6 +9,10 @@ import { startWorker } from './lib/worker.mjs'
 
 const LEVELS = (process.env.BENCH_ACCURACY_LEVELS ?? '0.5,1,2,6,15,30').split(',').map(Number)
 const RUNGS = ['session_id', 'contact', 'booking_window']
+// Each level runs once per setting of the integration's booking-window rung (the default is off).
+const WINDOW_RUNG = (process.env.BENCH_ACCURACY_WINDOW_RUNG ?? 'off,on').split(',')
+// Other integration settings to try, e.g. '{"windowBeforeMinutes":10}' (the defaults when unset).
+const SETTINGS = JSON.parse(process.env.BENCH_ACCURACY_SETTINGS ?? '{}')
 const BROWSER_UA =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/150.0.0.0 Safari/537.36'
 const HOUR = 3_600_000
@@ -40,7 +44,7 @@ async function drained(worker, expected, timeoutMs = 120_000) {
 /** Each request against the truth: correct when the matched session is one of the booker's sessions. */
 function score(rows, truth) {
   const rungs = Object.fromEntries(RUNGS.map((r) => [r, { matched: 0, correct: 0 }]))
-  const lost = { ambiguousWindow: 0, noCandidate: 0, wrongSession: 0 }
+  const lost = { ambiguousWindow: 0, loneWindowCandidate: 0, noCandidate: 0, wrongSession: 0 }
   const falseOnNoSession = { session_id: 0, contact: 0, booking_window: 0 }
   let withSession = 0
   let correct = 0
@@ -62,6 +66,7 @@ function score(rows, truth) {
     if (right) correct++
     else if (matched) lost.wrongSession++
     else if (row.candidates >= 2) lost.ambiguousWindow++
+    else if (row.candidates === 1) lost.loneWindowCandidate++
     else lost.noCandidate++
   }
   const sum = (names, key) => names.reduce((n, r) => n + rungs[r][key], 0)
@@ -76,7 +81,7 @@ function score(rows, truth) {
   }
 }
 
-async function measure(bookingsPerHour) {
+async function measure(bookingsPerHour, bookingWindowRung) {
   const now = Date.now()
   const sandbox = createMedodsSandbox({ seed: 1, counts: { clients: 0, appointments: 0 } })
   const outbound = sandboxOutbound(sandbox)
@@ -84,6 +89,7 @@ async function measure(bookingsPerHour) {
   const clinic = await setUpClinic(worker, {
     demoKey: DEMO_KEY,
     campaigns: [{ name: 'Импланты (Директ)', utmSource: 'yandex', utmCampaign: 'implants' }],
+    settings: { ...SETTINGS, bookingWindowRung },
   })
   // Quiet clinics get more days, so every level has at least ~120 bookings to score.
   const days = Math.max(MIX.days, Math.ceil(120 / (bookingsPerHour * 12)))
@@ -105,15 +111,17 @@ async function measure(bookingsPerHour) {
   await worker.mf.dispose()
   const kinds = {}
   for (const { kind } of sim.truth.values()) kinds[kind] = (kinds[kind] ?? 0) + 1
-  return { bookingsPerHour, days, bookings: sim.bookings, stored: rows.length, sends: sim.sends.length, statuses, kinds, ...score(rows, sim.truth) }
+  return { bookingsPerHour, bookingWindowRung, days, bookings: sim.bookings, stored: rows.length, sends: sim.sends.length, statuses, kinds, ...score(rows, sim.truth) }
 }
 
 const runs = []
-for (const level of LEVELS) {
-  console.log(`accuracy: ${level} bookings per hour`)
-  const run = await measure(level)
-  console.log(JSON.stringify(run))
-  runs.push(run)
+for (const rungSetting of WINDOW_RUNG) {
+  for (const level of LEVELS) {
+    console.log(`accuracy: ${level} bookings per hour, booking-window rung ${rungSetting}`)
+    const run = await measure(level, rungSetting)
+    console.log(JSON.stringify(run))
+    runs.push(run)
+  }
 }
 
 const pct = (v) => (Number.isFinite(v) ? `${round(v * 100, 1)}%` : '—')
@@ -136,10 +144,10 @@ report({
       'appointments through the sandbox and the real import. A match is correct when its session is one ' +
       "of the booker's sessions. Cells: correct/matched (precision).",
     table(
-      ['bookings/h', 'days', 'bookings', 'with a session', 'session_id', 'contact', 'booking_window', '**precision (all matched)**', '**recall**', 'lost: ambiguous window', 'lost: no candidate', 'lost: wrong session', 'no-session bookings matched (should be default)', 'precision / recall without the window rung'],
+      ['window rung', 'bookings/h', 'days', 'bookings', 'with a session', 'session_id', 'contact', 'booking_window', '**precision (all matched)**', '**recall**', 'lost: ambiguous window', 'lost: lone window candidate (rung off, or one-to-one)', 'lost: no candidate', 'lost: wrong session', 'no-session bookings matched (should be default)', 'precision / recall without the window rung'],
       runs.map((r) => [
-        r.bookingsPerHour, r.days, r.bookings, r.withSession, rung(r, 'session_id'), rung(r, 'contact'), rung(r, 'booking_window'),
-        `**${pct(r.precision)}**`, `**${pct(r.recall)}**`, r.lost.ambiguousWindow, r.lost.noCandidate, r.lost.wrongSession,
+        r.bookingWindowRung, r.bookingsPerHour, r.days, r.bookings, r.withSession, rung(r, 'session_id'), rung(r, 'contact'), rung(r, 'booking_window'),
+        `**${pct(r.precision)}**`, `**${pct(r.recall)}**`, r.lost.ambiguousWindow, r.lost.loneWindowCandidate, r.lost.noCandidate, r.lost.wrongSession,
         `${Object.values(r.falseOnNoSession).reduce((a, b) => a + b, 0)} of ${r.bookings - r.withSession}`,
         `${pct(r.precisionWithoutWindow)} / ${pct(r.recallWithoutWindow)}`,
       ])

@@ -42,6 +42,8 @@ export async function seedDemoIntegration(origin, token, medods) {
       secretKey: medods.secretKey,
       sendRequests: true,
       defaultAttribution: { kind: 'campaign', campaignId: fallback.id },
+      // The demo's one visitor books through the drawer: the opt-in window rung is what matches it.
+      bookingWindowRung: 'on',
     }))
   )
 }

@@ -8,28 +8,36 @@ import { build } from 'esbuild'
 import { minify } from 'terser'
 
 // Gzip bytes, js-cookie included. Issue 4 asks for 2,560, which the full feature set cannot meet while
-// js-cookie (about 650 B gzip) stays: see README "The widget". This budget sits just above today's build.
-const GZIP_BUDGET = 3100
+// js-cookie (about 670 B gzip with its calls) stays: see README "The widget". This budget sits just
+// above today's build.
+const GZIP_BUDGET = 2920
 const root = path.resolve(import.meta.dirname, '..')
 const OUT = path.join(root, 'dist/widget.js')
 const MODULE = path.join(root, 'edge/collect/widget-bundle.generated.ts')
 
-// esbuild bundles; terser minifies: its passes and top-level mangling beat esbuild's minifier by ~80 B
-// gzip. The arrow / method rewrites are safe here: no rewritten function uses `this` or `new`.
+// esbuild bundles; terser minifies: its passes, hoisted vars and top-level mangling beat esbuild's
+// minifier by ~110 B gzip. The arrow / method rewrites are safe here: no rewritten function uses `this`
+// or `new`. (booleans_as_integers would save 4 B but turns js-cookie's `!0!==` into a loose compare.)
 const result = await build({
   entryPoints: [path.join(root, 'widget/src/index.ts')],
   bundle: true,
   format: 'esm',
-  target: 'es2020',
+  target: 'es2021', // keeps ||= and ?. as written: Chrome 85, Firefox 79, Safari 14
   legalComments: 'none',
   write: false,
   logLevel: 'warning',
 })
 const minified = await minify(result.outputFiles[0].text, {
-  ecma: 2020,
+  ecma: 2021,
   module: true,
   toplevel: true,
-  compress: { passes: 3, unsafe_arrows: true, unsafe_methods: true },
+  compress: {
+    passes: 5,
+    hoist_vars: true,
+    unsafe_arrows: true,
+    unsafe_comps: true,
+    unsafe_methods: true,
+  },
   format: { comments: false },
 })
 // The bundle has no imports or exports left, so wrapping it makes the one IIFE the page runs.

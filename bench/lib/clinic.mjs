@@ -64,7 +64,7 @@ export async function cabinet(url, jwtSecret, account) {
 }
 
 /** An account with the site clinic.ru, a catch-all default campaign and an integration sending requests. */
-export async function setUpClinic(worker, { account = 'bench-clinic', demoKey, campaigns = [] }) {
+export async function setUpClinic(worker, { account = 'bench-clinic', demoKey, campaigns = [], settings = {} }) {
   const send = await cabinet(worker.url, worker.bindings.CABINET_JWT_SECRET, account)
   const site = await send('POST', '/api/v1/sites', { name: 'Клиника', domain: 'clinic.ru' })
   for (const campaign of campaigns) await send('POST', '/api/v1/campaigns', campaign)
@@ -75,6 +75,7 @@ export async function setUpClinic(worker, { account = 'bench-clinic', demoKey, c
     secretKey: demoKey.secretKey,
     sendRequests: true,
     defaultAttribution: { kind: 'campaign', campaignId: fallback.id },
+    ...settings,
   })
   return { send, siteId: site.id, siteKey: site.siteKey, fallbackId: fallback.id, integrationId: integration.id }
 }

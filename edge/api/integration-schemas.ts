@@ -6,6 +6,8 @@ export const MATCHING_DEFAULTS = {
   lookbackDays: 30,
   windowBeforeMinutes: 30,
   windowAfterMinutes: 5,
+  // Off: a lone widget opening near a booking is too often a visitor who left (BENCHMARKS.md).
+  bookingWindowRung: 'off' as 'off' | 'on',
 }
 
 export const defaultAttributionSchema = z
@@ -54,6 +56,12 @@ const settingsFields = {
   lookbackDays: z.number().int().min(1).max(365).openapi({ default: 30 }),
   windowBeforeMinutes: minutes(MATCHING_DEFAULTS.windowBeforeMinutes, 'before'),
   windowAfterMinutes: minutes(MATCHING_DEFAULTS.windowAfterMinutes, 'after'),
+  bookingWindowRung: z.enum(['off', 'on']).openapi({
+    default: 'off',
+    description:
+      'Match a booking to the only session that opened the booking widget near it: more bookings ' +
+      'matched, below 99% precision (BENCHMARKS.md)',
+  }),
 }
 
 export const integrationInput = z
@@ -83,6 +91,7 @@ export const integrationSchema = z
     lookbackDays: z.number(),
     windowBeforeMinutes: z.number(),
     windowAfterMinutes: z.number(),
+    bookingWindowRung: z.enum(['off', 'on']),
     lastRunAt: z.string().nullable().openapi({ format: 'date-time', description: 'Read-only' }),
     lastError: z.string().nullable().openapi({ description: 'Read-only' }),
     createdAt: z.string().openapi({ format: 'date-time' }),
@@ -130,6 +139,7 @@ export const presentIntegration = (row: Integration): z.infer<typeof integration
   lookbackDays: row.lookbackDays,
   windowBeforeMinutes: row.windowBeforeMinutes,
   windowAfterMinutes: row.windowAfterMinutes,
+  bookingWindowRung: row.bookingWindowRung,
   lastRunAt: row.lastRunAt ? row.lastRunAt.toISOString() : null,
   lastError: row.lastError,
   createdAt: row.createdAt.toISOString(),

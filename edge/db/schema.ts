@@ -114,6 +114,8 @@ export const integrations = sqliteTable(
     lookbackDays: integer('lookback_days').notNull().default(30),
     windowBeforeMinutes: integer('window_before_minutes').notNull().default(30),
     windowAfterMinutes: integer('window_after_minutes').notNull().default(5),
+    /** Whether the booking-window rung matches (BENCHMARKS.md: it costs precision; off by default). */
+    bookingWindowRung: text('booking_window_rung', { enum: ['off', 'on'] }).notNull().default('off'),
     /** Import cursors (Medods `updatedAtAfter`, unix seconds), kept by the importer. */
     requestsCursor: integer('requests_cursor'),
     dealsCursor: integer('deals_cursor'),
@@ -230,6 +232,8 @@ export const requests = sqliteTable(
   (t) => [
     uniqueIndex('requests_appointment_unique').on(t.integrationId, t.medodsAppointmentId),
     index('requests_account_idx').on(t.accountId, t.createdAt, t.id),
+    // The window rung's one-session, one-booking rule reads which requests name a session.
+    index('requests_session_idx').on(t.integrationId, t.sessionId),
   ]
 )
 

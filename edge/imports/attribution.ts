@@ -1,7 +1,8 @@
 import type { Integration, RequestAttribution, Session } from '../db/schema'
 import type { BookingOpen, HashSighting } from '../db/sessions'
 import { resolveCampaign, type CampaignRules } from './campaigns'
-import { matchBooking, type LadderMatch } from './ladder'
+import type { SessionClaim } from '../db/request-claims'
+import { matchBooking, type LadderInput, type LadderMatch } from './ladder'
 import type { Booking } from './transform'
 
 export type MatchSettings = Pick<
@@ -12,6 +13,7 @@ export type MatchSettings = Pick<
   | 'defaultCampaignId'
   | 'defaultSourceId'
   | 'defaultSiteId'
+  | 'bookingWindowRung'
 >
 
 /** What a page of bookings was matched against, gathered in a few queries per page. */
@@ -20,6 +22,8 @@ export type PageEvidence = {
   sightings: HashSighting[]
   opens: BookingOpen[]
   campaigns: CampaignRules[]
+  /** Sessions that stored requests already name, with their appointments (see `findSessionClaims`). */
+  claims?: SessionClaim[]
 }
 
 export type Attributed = LadderMatch & {
@@ -65,16 +69,26 @@ export function candidatesFor(
 
 const unique = (list: Session[]) => [...new Map(list.map((s) => [`${s.siteId} ${s.id}`, s])).values()]
 
-export function attribute(
-  candidates: ReturnType<typeof candidatesFor>,
-  campaigns: CampaignRules[],
-  settings: MatchSettings
-): Attributed {
-  const match = matchBooking({
+export type Candidates = ReturnType<typeof candidatesFor>
+
+/** The ladder over one booking's candidates; `options` carry what the rest of the page decided. */
+export const ladder = (
+  candidates: Candidates,
+  options: Pick<LadderInput, 'taken' | 'windowRung'> = {}
+): LadderMatch =>
+  matchBooking({
     carried: candidates.carried.map(candidate),
     byContact: candidates.byContact.map(candidate),
     inWindow: candidates.inWindow.map(candidate),
+    ...options,
   })
+
+export function attribute(
+  candidates: Candidates,
+  match: LadderMatch,
+  campaigns: CampaignRules[],
+  settings: MatchSettings
+): Attributed {
   const all = [...candidates.carried, ...candidates.byContact, ...candidates.inWindow]
   const session = all.find((s) => s.id === match.sessionId)
   if (!session) {

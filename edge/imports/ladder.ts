@@ -18,6 +18,14 @@ export type LadderInput = {
   byContact: CandidateSession[]
   /** Distinct sessions that opened the booking widget within the window around the booking's creation. */
   inWindow: CandidateSession[]
+  /**
+   * Sessions that already explain another booking (a carried id or a contact, in this page or a
+   * stored request): one visit makes one booking, so they are no window candidates. A window alone
+   * is weak evidence; a session with stronger ties elsewhere is likelier to explain that booking.
+   */
+  taken?: ReadonlySet<string>
+  /** Whether the booking-window rung may match at all (the integration's `bookingWindowRung`). */
+  windowRung?: boolean
 }
 
 export type LadderMatch = { method: MatchMethod; candidates: number; sessionId: string | null }
@@ -27,7 +35,8 @@ const latest = (sessions: CandidateSession[]) =>
     s.startedAt > best.startedAt || (s.startedAt === best.startedAt && s.id > best.id) ? s : best
   )
 
-export function matchBooking({ carried, byContact, inWindow }: LadderInput): LadderMatch {
+export function matchBooking(input: LadderInput): LadderMatch {
+  const { carried, byContact, taken, windowRung = true } = input
   if (carried.length > 0) {
     return { method: 'session_id', candidates: carried.length, sessionId: latest(carried).id }
   }
@@ -36,8 +45,9 @@ export function matchBooking({ carried, byContact, inWindow }: LadderInput): Lad
     const chosen = latest(nonDirect.length > 0 ? nonDirect : byContact)
     return { method: 'contact', candidates: byContact.length, sessionId: chosen.id }
   }
+  const inWindow = taken ? input.inWindow.filter((s) => !taken.has(s.id)) : input.inWindow
   // Several sessions in the window is ambiguous: guessing would attribute bookings to the wrong campaign.
-  if (inWindow.length === 1) {
+  if (windowRung && inWindow.length === 1) {
     return { method: 'booking_window', candidates: 1, sessionId: inWindow[0]!.id }
   }
   return { method: 'default', candidates: inWindow.length, sessionId: null }

@@ -13,7 +13,9 @@ import {
 import { createContactHasher } from '../collect/contact-hash'
 import type { MedodsApi, Page } from '../medods/client'
 import type { Appointment } from '../medods/schema'
-import { attribute, candidatesFor, type PageEvidence } from './attribution'
+import { findSessionClaims } from '../db/request-claims'
+import type { Attributed, PageEvidence } from './attribution'
+import { matchPage, windowSuspects } from './page-match'
 import { contactKeys } from './contacts'
 import { sessionIdsIn } from './ladder'
 import { fullName, onlineSourceIdsOf, toBooking, type Booking } from './transform'
@@ -53,8 +55,11 @@ export async function importRequestsSlice(ctx: SliceContext): Promise<{ more: bo
       (a) => a.appointmentSourceId != null && online.has(a.appointmentSourceId)
     )
     const prepared = await prepareBookings(ctx, bookings, hasher)
-    const evidence = await gatherEvidence(db, siteIds, prepared, integration)
-    const rows = prepared.map((booking) => toRequestRow(ctx, booking, { ...evidence, campaigns: rules }))
+    const evidence = { ...(await gatherEvidence(db, siteIds, prepared, integration)), campaigns: rules }
+    const suspects = windowSuspects(prepared, evidence, integration)
+    const claims = suspects.length ? await findSessionClaims(db, integration.id, suspects) : []
+    const matches = matchPage(prepared, { ...evidence, claims }, integration)
+    const rows = prepared.map((booking, i) => toRequestRow(ctx, booking, matches[i]!))
     const counts = countMethods(rows)
     const consumed = page.items.length + page.skipped.length
     await db.batch([
@@ -172,14 +177,16 @@ async function gatherEvidence(
           to: new Date(Math.max(...times)),
         })
       : [],
-    windows.length ? findBookingOpens(db, { siteIds, ranges: windows }) : [],
+    // Read only when the rung may use them: their number grows with the site's traffic per window.
+    integration.bookingWindowRung === 'on' && windows.length
+      ? findBookingOpens(db, { siteIds, ranges: windows })
+      : [],
   ])
   return { carried, sightings, opens }
 }
 
-function toRequestRow(ctx: SliceContext, booking: Prepared, evidence: PageEvidence): NewRequest {
+function toRequestRow(ctx: SliceContext, booking: Prepared, result: Attributed): NewRequest {
   const { integration } = ctx
-  const result = attribute(candidatesFor(booking, booking.at, evidence, integration), evidence.campaigns, integration)
   return {
     id: crypto.randomUUID(),
     accountId: integration.accountId,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from
 import { BROWSER_UA, payload, seedSite } from './collect-fixtures'
 import { BASE, cabinetToken } from './helpers'
 import { send } from './settings-helpers'
+import { workerFetch } from './support/worker-fetch'
 import {
   anyValue,
   body,
@@ -16,8 +17,8 @@ import {
 
 // A fixed seed keeps `npm test` reproducible; a failure prints the counterexample and its path.
 const SEED = 20_260_311
-const RUNS_PER_ROUTE = 15
-const RUNS_COLLECT = 200
+const RUNS_PER_ROUTE = 40
+const RUNS_COLLECT = 400
 const ACCOUNT = 'acc-fuzz'
 
 const doc = await (await exports.default.fetch(`${BASE}/openapi.json`)).json()
@@ -41,7 +42,7 @@ function expectWellFormed(answer: Answer) {
 }
 
 async function fetchAnswer(url: string, init: RequestInit): Promise<Answer> {
-  const res = await exports.default.fetch(url, init)
+  const res = await workerFetch(url, init)
   return { status: res.status, contentType: res.headers.get('content-type'), text: await res.text() }
 }
 

@@ -77,7 +77,8 @@ describe('the matching ladder, end to end', () => {
   }
 
   beforeAll(async () => {
-    clinic = await setUpClinic(account)
+    // Every rung is exercised here, so the opt-in booking-window rung is on.
+    clinic = await setUpClinic(account, { bookingWindowRung: 'on' })
     const base = Date.now() - 10 * HOUR
     const site = clinic.siteId
 
@@ -180,6 +181,66 @@ describe('the matching ladder, end to end', () => {
     const after = await requestsOf(account, clinic.integrationId)
     expect(after.map((r) => r.id).sort()).toEqual(before.map((r) => r.id).sort())
     expect(after.find((r) => r.medodsAppointmentId === booked.nothing)!.status).toBe('approved')
+  })
+})
+
+describe('the booking-window rung', () => {
+  /** A clinic with one booking whose only window candidate is a session that opened the widget. */
+  async function loneCandidate(account: string, over: Record<string, unknown>, phoneLeft?: string) {
+    let clock = Date.now()
+    const sandbox = createMedodsSandbox({ now: () => clock, counts: { clients: 0, appointments: 0 } })
+    const clinic = await setUpClinic(account, over)
+    const at = Date.now() - 2 * HOUR
+    const left = phoneLeft ? [{ t: 'identify' as const, a: at - 11 * MINUTE, h: [`p:${await sha256Hex(phoneLeft)}`] }] : []
+    const opener = await visit(clinic.siteId, at - 12 * MINUTE, [...left, { t: 'booking_open', a: at - 10 * MINUTE }])
+    const book = (name: string, when: number, slot: string, phone: string) => {
+      clock = when
+      const result = sandbox.book({ doctorId: 160, slot: `${moscowParts(Date.now() + 24 * HOUR).date} ${slot}`, surname: 'Тестова', name, phone })
+      clock = Date.now()
+      if (!('appointment' in result) || !result.appointment) throw new Error(JSON.stringify(result))
+      return result.appointment.id
+    }
+    return { sandbox, clinic, at, opener, book }
+  }
+
+  it('is off by default: a lone window opener leaves the booking on the default campaign, unread', async () => {
+    const account = 'acc-window-off'
+    const { sandbox, clinic, at, book } = await loneCandidate(account, {})
+    const integration = await send(account, 'GET', `/api/v1/integrations/${clinic.integrationId}`)
+    expect(integration.body.bookingWindowRung).toBe('off')
+    const id = book('lone', at, '12:00', '79990000101')
+    await importAll(importDeps(sandbox), clinic.integrationId)
+    const r = (await requestsOf(account, clinic.integrationId)).find((x) => x.medodsAppointmentId === id)
+    expect(r).toMatchObject({ matchMethod: 'default', candidates: 0, sessionId: null, campaignId: clinic.fallbackId })
+  })
+
+  it('is turned on per integration, and refuses anything but on or off', async () => {
+    const account = 'acc-window-setting'
+    const { clinic } = await loneCandidate(account, {})
+    const path = `/api/v1/integrations/${clinic.integrationId}`
+    const bad = await send(account, 'PATCH', path, { bookingWindowRung: 'sometimes' })
+    expect(bad.status).toBe(400)
+    expect(bad.body.error.code).toBeTypeOf('string')
+    const on = await send(account, 'PATCH', path, { bookingWindowRung: 'on' })
+    expect(on.status).toBe(200)
+    expect((await send(account, 'GET', path)).body.bookingWindowRung).toBe('on')
+  })
+
+  it('gives no booking a session that a contact already ties to another booking', async () => {
+    const account = 'acc-window-one-to-one'
+    // The opener left the phone of the first booking; the second booking, minutes later, has no session.
+    const { sandbox, clinic, at, opener, book } = await loneCandidate(account, { bookingWindowRung: 'on' }, '79990000102')
+    const first = book('first', at, '12:30', '79990000102')
+    const second = book('second', at + 2 * MINUTE, '13:00', '79990000103')
+    await importAll(importDeps(sandbox), clinic.integrationId)
+    const items = await requestsOf(account, clinic.integrationId)
+    expect(items.find((x) => x.medodsAppointmentId === first)).toMatchObject({ matchMethod: 'contact', sessionId: opener })
+    expect(items.find((x) => x.medodsAppointmentId === second)).toMatchObject({ matchMethod: 'default', candidates: 0, sessionId: null })
+    // Re-imported alone (only it changed), the second booking still finds the session taken, now by a stored request.
+    sandbox.updateAppointment(second, { status: 'approved' })
+    await importAll(importDeps(sandbox), clinic.integrationId, Date.now() + 1)
+    const again = (await requestsOf(account, clinic.integrationId)).find((x) => x.medodsAppointmentId === second)
+    expect(again).toMatchObject({ status: 'approved', matchMethod: 'default', candidates: 0, sessionId: null })
   })
 })
 

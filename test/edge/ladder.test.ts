@@ -87,3 +87,33 @@ describe('campaign resolution', () => {
     expect(resolveCampaign(campaigns, { source: 'google', medium: 'organic', campaign: '' })).toBeNull()
   })
 })
+
+describe('the booking-window rung, one session for one booking', () => {
+  it('skips window candidates that already explain another booking', () => {
+    const inWindow = [s('explains-another', 1), s('free', 2)]
+    expect(matchBooking({ ...none, inWindow, taken: new Set(['explains-another']) })).toEqual({
+      method: 'booking_window',
+      candidates: 1,
+      sessionId: 'free',
+    })
+    expect(matchBooking({ ...none, inWindow: [s('a', 1)], taken: new Set(['a']) })).toEqual({
+      method: 'default',
+      candidates: 0,
+      sessionId: null,
+    })
+  })
+
+  it('leaves a lone window candidate unmatched when the rung is off, and keeps the stronger rungs', () => {
+    expect(matchBooking({ ...none, inWindow: [s('only', 1)], windowRung: false })).toEqual({
+      method: 'default',
+      candidates: 1,
+      sessionId: null,
+    })
+    const byContact = [s('contact', 1)]
+    expect(matchBooking({ ...none, byContact, windowRung: false, taken: new Set(['contact']) })).toEqual({
+      method: 'contact',
+      candidates: 1,
+      sessionId: 'contact',
+    })
+  })
+})

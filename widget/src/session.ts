@@ -12,9 +12,6 @@ export type VisitState = {
   c: WireTouch // current touch: the last non-direct one
 }
 
-/** The ids of a state, as kept in the cookie shared with subdomains. */
-export type VisitIds = Pick<VisitState, 'v' | 's' | 'b' | 'x'>
-
 // A touch without its landing page, referrer and time: equal for a reload of the same landing page.
 const campaignOf = ({ l, r, a, ...campaign }: WireTouch) => JSON.stringify(campaign)
 
@@ -30,20 +27,23 @@ export function advanceVisit(
   newId: () => string
 ): VisitState {
   // Without a stored visit `prev.x` is undefined and the comparison false.
-  const open = !!prev.s && now - prev.x! < SESSION_IDLE_MS
+  const open = now - prev.x! < SESSION_IDLE_MS
   const current = prev.c
-  const replaces =
-    !current || touch.t == 'utm' || touch.t == 'organic' || (touch.t == 'referral' && !open)
-  // Reloading a landing page repeats its campaign: that keeps the session and its touch.
-  const taken = replaces && (!open || !current || campaignOf(touch) != campaignOf(current))
+  // Inside an open session only another campaign (UTM or organic) is taken: a reload of the landing
+  // page repeats its campaign and keeps the session.
+  const taken =
+    !current ||
+    (open
+      ? /^[uo]/.test(touch.t) && campaignOf(touch) != campaignOf(current)
+      : touch.t != 'direct')
   // Without a stored touch (another subdomain's storage) an open session from the cookie carries on.
   const fresh = !open || (taken && !!current)
   return {
     v: prev.v || newId(),
     s: fresh ? newId() : prev.s!,
-    b: fresh ? now : prev.b || now,
+    b: fresh ? now : prev.b!,
     x: now,
     f: prev.f || touch,
-    c: taken ? touch : current!,
+    c: taken ? touch : current,
   }
 }

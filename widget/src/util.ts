@@ -1,22 +1,12 @@
-/** Wraps a callback so that nothing the widget does can throw into the host page. */
-export const safe =
-  <A extends unknown[], R>(fn: (...args: A) => R) =>
-  (...args: A): R | void => {
-    try {
-      return fn(...args)
-    } catch {}
-  }
-
-const lastAt = new Map<unknown, number>()
-
-/** False when `key` fired less than `ms` ago (double submits, a click that also opens an iframe). */
-export function guard(key: unknown, ms: number): boolean {
-  const now = Date.now()
-  return now - (lastAt.get(key) || 0) >= ms && !!lastAt.set(key, now)
+/** Runs `fn` and swallows what it throws: nothing the widget does may throw into the host page. */
+export const attempt = <R>(fn: () => R): R | void => {
+  try {
+    return fn()
+  } catch {}
 }
 
-/** A text field for the wire, trimmed and capped (names at 64 characters by default, URLs longer). */
-export const clip = (text: unknown, max = 64) =>
+/** A text field for the wire, trimmed and capped at the collector's limit (URLs pass a longer one). */
+export const clip = (text: unknown, max = 200) =>
   String(text || '')
     .trim()
     .slice(0, max)
@@ -27,6 +17,6 @@ export const hex = (bytes: ArrayBuffer | Uint8Array) =>
 /** A random UUID v4 from getRandomValues, which, unlike randomUUID, also works on http pages. */
 export const uuid = () =>
   hex(crypto.getRandomValues(new Uint8Array(16))).replace(
-    /(.{8})(.{4}).(.{3}).(.{3})(.{12})/,
-    '$1-$2-4$3-8$4-$5'
+    /^(.{8})(.{4}).(.{3}).(.{3})/,
+    '$1-$2-4$3-8$4-'
   )

@@ -1,7 +1,7 @@
-import { exports } from 'cloudflare:workers'
 import type { WirePayload } from '../../../widget/src/wire'
 import { BROWSER_UA, pageview, payload, T0, touch } from '../collect-fixtures'
 import { BASE } from '../helpers'
+import { workerFetch } from './worker-fetch'
 
 export type LoadPlan = {
   clients: number
@@ -36,7 +36,7 @@ function random(seed: number) {
 async function post(p: WirePayload, ip: string, tally: LoadTally, siteId: string) {
   tally.requests++
   tally.eventsSent += p.e.length
-  const res = await exports.default.fetch(`${BASE}/c`, {
+  const res = await workerFetch(`${BASE}/c`, {
     method: 'POST',
     headers: { 'content-type': 'text/plain', 'user-agent': BROWSER_UA, 'cf-connecting-ip': ip },
     body: JSON.stringify(p),
