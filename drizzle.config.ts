@@ -1,3 +1,3 @@
 import { defineConfig } from 'drizzle-kit'
 
-export default defineConfig({ dialect: 'sqlite', schema: './edge/db/schema.ts', out: './migrations' })
+export default defineConfig({ dialect: 'sqlite', schema: './edge/db/schema/index.ts', out: './migrations' })

@@ -4,7 +4,7 @@ import { cors } from 'hono/cors'
 import { createMiddleware } from 'hono/factory'
 import { errorSchema } from '../api/schemas'
 import { createDb } from '../db/client'
-import { ApiError } from '../errors'
+import { ApiError, describeForLog } from '../errors'
 import type { AppEnv } from '../types'
 import { createRouter, describeZodError } from '../validation'
 import {
@@ -76,8 +76,22 @@ const collect = createRoute({
     404: errorAnswer('Unknown site key'),
     413: errorAnswer('Body larger than 16 KiB'),
     429: errorAnswer('Rate limit per address or per site exceeded'),
+    503: errorAnswer('The ingest queue refused the send: retry later'),
   },
 })
+
+/**
+ * A queue that refuses a send is an outage, not a bad request: 503, which the widget keeps in its retry
+ * queue and sends again with the next event (widget/src/transport.ts), so the events are not lost.
+ */
+async function enqueue(queue: Queue, message: IngestMessage) {
+  try {
+    await queue.send(message)
+  } catch (err) {
+    console.error(JSON.stringify({ level: 'error', msg: 'ingest queue refused a send', error: describeForLog(err) }))
+    throw new ApiError('unavailable', 'Collector temporarily unavailable: retry later')
+  }
+}
 
 /** `POST /c`: validates and enqueues; the ingest consumer writes D1, never this request. */
 export const collectApp = createRouter()
@@ -96,6 +110,6 @@ collectApp.openapi(collect, async (c) => {
     throw new ApiError('rate_limited', 'Too many requests for this site')
   }
   const message: IngestMessage = { siteId: site.id, receivedAt: Date.now(), payload }
-  await c.env.INGEST.send(message)
+  await enqueue(c.env.INGEST, message)
   return c.body(null, 204)
 })

@@ -23,6 +23,8 @@ export type ImportDeps = {
   sleep?: (ms: number) => Promise<void>
   now?: () => Date
   pagesPerInvocation?: number
+  /** The Medods client's per-request timeout (its default is 20 s); tests of hung clinics shorten it. */
+  medodsTimeoutMs?: number
 }
 
 const DAY_SECONDS = 86_400
@@ -68,7 +70,12 @@ export async function runImportJob(deps: ImportDeps, job: ImportJob, attempt = 1
       identity: integration.identity,
       secretKey: await decryptSecret(integration.secretKeyEnc, deps.env.SECRETS_KEY),
     },
-    { allowLocal: deps.env.MEDODS_ALLOW_LOCAL === '1', fetch: deps.fetch, sleep: deps.sleep }
+    {
+      allowLocal: deps.env.MEDODS_ALLOW_LOCAL === '1',
+      fetch: deps.fetch,
+      sleep: deps.sleep,
+      timeoutMs: deps.medodsTimeoutMs,
+    }
   )
   try {
     const importSlice = job.kind === 'deals' ? importDealsSlice : importRequestsSlice

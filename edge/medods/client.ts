@@ -78,7 +78,8 @@ export function createMedodsClient(creds: MedodsCredentials, opts: MedodsClientO
       timer = setTimeout(() => resolve('timeout'), timeoutMs)
     })
     try {
-      const request = fetchFn(url, { headers, signal: controller.signal })
+      // Never followed: a redirect could carry the key's token to a host outside the UID allow-list.
+      const request = fetchFn(url, { headers, signal: controller.signal, redirect: 'manual' })
       const res = await Promise.race([request, timeout])
       if (res === 'timeout') {
         controller.abort()
@@ -116,6 +117,10 @@ export function createMedodsClient(creds: MedodsCredentials, opts: MedodsClientO
     if (res.status === 404) {
       await res.body?.cancel()
       return null
+    }
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel()
+      throw new MedodsResponseError(res.status, path, 'a redirect, which is not followed')
     }
     const text = await res.text()
     if (!res.ok) throw new MedodsResponseError(res.status, path, text.slice(0, 200))

@@ -51,8 +51,12 @@ export function createApiV2(state: SandboxState) {
   })
   api.use(async (c, next) => {
     if (consume(state.faults.slow)) await delay(state.faults.slow.delayMs)
+    if (consume(state.faults.redirect)) return c.redirect(state.faults.redirect.location, 302)
     const auth = await authenticate(c.req.header('authorization'), state.keys, state.now())
     if (!auth.ok) return errors(c, 401, ['errors.unauthorized'], auth.detail)
+    if (state.faults.revoked.has(auth.key.identity)) {
+      return errors(c, 401, ['errors.unauthorized'], 'key revoked')
+    }
     const resource = c.req.path.split('/')[3] ?? ''
     if (!mayRead(auth.key, resource)) {
       return errors(c, 403, ['errors.forbidden'], `no right to ${resource}`)
@@ -69,6 +73,12 @@ export function createApiV2(state: SandboxState) {
       return c.text('Internal Server Error', status)
     }
     await next()
+    if (c.res.status === 200 && consume(state.faults.truncated)) {
+      const text = await c.res.text()
+      const headers = new Headers(c.res.headers)
+      headers.delete('content-length')
+      c.res = new Response(text.slice(0, Math.floor(text.length / 2)), { status: 200, headers })
+    }
   })
 
   const list = (c: Context, resource: string, rows: Row[]) => {

@@ -13,6 +13,12 @@ export type SandboxFaults = {
   malformed: Set<string>
   /** Paths under `/api/v2/` (`"orders/9005"`) that always answer 503: a record Medods cannot serve. */
   unavailable: Set<string>
+  /** The next `times` successful answers are cut in the middle: JSON a dropped connection leaves. */
+  truncated: { times: number }
+  /** Identities whose key the clinic revoked: their tokens answer 401 from now on. */
+  revoked: Set<string>
+  /** The next `times` requests answer 302 to `location`: a moved clinic, or one aiming at another host. */
+  redirect: { times: number; location: string }
 }
 
 export const noFaults = (): SandboxFaults => ({
@@ -21,6 +27,9 @@ export const noFaults = (): SandboxFaults => ({
   slow: { times: 0, delayMs: 0 },
   malformed: new Set(),
   unavailable: new Set(),
+  truncated: { times: 0 },
+  revoked: new Set(),
+  redirect: { times: 0, location: 'http://127.0.0.1:9/' },
 })
 
 /** Takes one use of a fault when it is on. */

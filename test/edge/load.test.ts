@@ -1,9 +1,14 @@
 import { env } from 'cloudflare:workers'
-import { beforeAll, describe, expect, it } from 'vitest'
-import { seedSite } from './collect-fixtures'
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { BROWSER_UA, payload, seedSite } from './collect-fixtures'
+import { BASE } from './helpers'
 import { type LoadPlan, runLoad } from './support/load-clients'
+import { workerFetch } from './support/worker-fetch'
 
-/** `npm test` runs scale 1 (~1,200 sends); `npm run bench` sets LOAD_SCALE for a larger run. */
+/**
+ * `npm test` runs scale 1 (~1,200 sends); `npm run bench` sets LOAD_SCALE for a larger run. The local
+ * queue broker stops at 10,000 messages per runtime (workerd's "max active timeouts"), so scale ≤ 7.
+ */
 const SCALE = Math.max(1, Number(env.LOAD_SCALE ?? '1') || 1)
 const CLIENTS = 120 * SCALE
 const SENDS_PER_CLIENT = 8
@@ -48,6 +53,7 @@ async function drained(expected: number, idleMs = 6_000) {
 beforeAll(async () => {
   for (const site of plan.sites) await seedSite(site.id, site.key, site.domain)
 })
+afterEach(() => vi.restoreAllMocks())
 
 describe('load: concurrent widget clients through POST /c, the ingest queue and its consumer', () => {
   it('stores exactly the unique events: none lost, none doubled', async () => {
@@ -99,4 +105,30 @@ describe('load: concurrent widget clients through POST /c, the ingest queue and 
     expect(unique).toBeGreaterThanOrEqual(2_000)
     expect({ stored, lost, doubled, wrongSession }).toEqual({ stored: unique, lost: 0, doubled: 0, wrongSession: 0 })
   }, 600_000)
+
+  it('answers 503 in the error shape when the queue refuses a send, and stores the widget’s resend once', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const site = plan.sites[0]!
+    const p = payload({ k: site.key, u: `https://${site.domain}/outage` })
+    const post = () =>
+      workerFetch(`${BASE}/c`, {
+        method: 'POST',
+        headers: { 'user-agent': BROWSER_UA, 'cf-connecting-ip': '192.0.2.50' },
+        body: JSON.stringify(p),
+      })
+    const refuse = vi.spyOn(env.INGEST, 'send').mockRejectedValueOnce(new Error('Queue overloaded'))
+    const refused = await post()
+    expect(refused.status).toBe(503)
+    expect(await refused.json()).toMatchObject({ error: { code: 'unavailable', requestId: expect.any(String) } })
+    refuse.mockRestore()
+
+    expect((await post()).status).toBe(204)
+    expect((await post()).status).toBe(204)
+    const count = () =>
+      env.DB.prepare('SELECT count(*) AS n FROM events WHERE site_id = ? AND id = ?')
+        .bind(site.id, p.e[0]!.i)
+        .first<{ n: number }>()
+    for (let i = 0; i < 50 && (await count())!.n === 0; i++) await new Promise((r) => setTimeout(r, 200))
+    expect((await count())!.n).toBe(1)
+  }, 30_000)
 })

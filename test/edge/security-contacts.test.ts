@@ -67,6 +67,7 @@ describe('no raw phone or email from the widget is ever stored', () => {
     const queued: unknown[] = []
     vi.spyOn(env.INGEST, 'send').mockImplementation(async (body) => {
       queued.push(body)
+      return undefined as never
     })
     for (let i = 0; i < 12; i++) {
       const res = await exports.default.fetch(`${BASE}/c`, {

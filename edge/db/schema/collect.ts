@@ -1,0 +1,123 @@
+import { sql } from 'drizzle-orm'
+import { check, foreignKey, index, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { msTime } from './columns'
+import { sites } from './catalogue'
+
+export const TOUCH_TYPES = ['utm', 'organic', 'referral', 'direct'] as const
+export const EVENT_TYPES = [
+  'pageview',
+  'booking_open',
+  'booking_message',
+  'form_submit',
+  'identify',
+  'custom',
+] as const
+
+/** A touch as the widget classified it; the first touch of a session is kept whole as JSON. */
+export type StoredTouch = {
+  type: (typeof TOUCH_TYPES)[number]
+  source: string
+  medium: string
+  campaign: string
+  content: string
+  term: string
+  utmId: string
+  clickIds: Record<string, string>
+  landingUrl: string
+  referrer: string
+  at: number
+}
+
+/**
+ * A widget session, keyed by the client's session id within its site (a key cannot claim another site's
+ * session). The first touch is write-once; the unprefixed touch columns are the session's current touch.
+ */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    visitorId: text('visitor_id').notNull(),
+    startedAt: msTime('started_at'),
+    lastSeenAt: msTime('last_seen_at'),
+    landingUrl: text('landing_url').notNull(),
+    firstTouch: text('first_touch', { mode: 'json' }).$type<StoredTouch>().notNull(),
+    touchType: text('touch_type', { enum: TOUCH_TYPES }).notNull(),
+    source: text('source').notNull(),
+    medium: text('medium').notNull(),
+    campaign: text('campaign').notNull(),
+    content: text('content').notNull(),
+    term: text('term').notNull(),
+    utmId: text('utm_id').notNull(),
+    clickIds: text('click_ids', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    touchLandingUrl: text('touch_landing_url').notNull(),
+    touchReferrer: text('touch_referrer').notNull(),
+    touchAt: msTime('touch_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.siteId, t.id] }),
+    index('sessions_last_seen_idx').on(t.lastSeenAt),
+  ]
+)
+
+/** One widget event; the client's event id is unique per site, so a retried send is stored once. */
+export const events = sqliteTable(
+  'events',
+  {
+    siteId: text('site_id').notNull(),
+    id: text('id').notNull(),
+    sessionId: text('session_id').notNull(),
+    type: text('type', { enum: EVENT_TYPES }).notNull(),
+    /** The client's clock, never later than `receivedAt`. */
+    at: msTime('at'),
+    receivedAt: msTime('received_at'),
+    url: text('url'),
+    name: text('name'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.siteId, t.id] }),
+    foreignKey({
+      columns: [t.siteId, t.sessionId],
+      foreignColumns: [sessions.siteId, sessions.id],
+    }).onDelete('cascade'),
+    // The booking-window rung: booking_open events of a site in a time window.
+    index('events_site_type_at_idx').on(t.siteId, t.type, t.at),
+    index('events_session_idx').on(t.siteId, t.sessionId),
+  ]
+)
+
+/**
+ * Contacts a session captured, only as HMAC-SHA256 hex under CONTACT_HASH_KEY (152-FZ: a plain hash of a
+ * phone is reversible by enumeration). The check refuses anything that is not 64 lowercase hex digits.
+ */
+export const contactHashes = sqliteTable(
+  'contact_hashes',
+  {
+    siteId: text('site_id').notNull(),
+    hash: text('hash').notNull(),
+    sessionId: text('session_id').notNull(),
+    kind: text('kind', { enum: ['phone', 'email'] }).notNull(),
+    at: msTime('at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.siteId, t.hash, t.sessionId] }),
+    foreignKey({
+      columns: [t.siteId, t.sessionId],
+      foreignColumns: [sessions.siteId, sessions.id],
+    }).onDelete('cascade'),
+    // The contact rung: a site's sessions that captured a hash before a time.
+    index('contact_hashes_site_hash_at_idx').on(t.siteId, t.hash, t.at),
+    index('contact_hashes_session_idx').on(t.siteId, t.sessionId),
+    check(
+      'contact_hashes_hash_is_hmac_hex',
+      sql`length(${t.hash}) = 64 AND ${t.hash} NOT GLOB '*[^0-9a-f]*'`
+    ),
+  ]
+)
+
+export type Session = typeof sessions.$inferSelect
+export type NewSession = typeof sessions.$inferInsert
+export type NewEvent = typeof events.$inferInsert
+export type NewContactHash = typeof contactHashes.$inferInsert

@@ -1,0 +1,118 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { createdAt, updatedAt } from './columns'
+
+// Imports from Medods (issue #6): runs, the Medods records they cache, and the requests they produce.
+
+/** One import of one kind for one integration; counters grow page by page, each page committed atomically. */
+export const importRuns = sqliteTable(
+  'import_runs',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull(),
+    integrationId: text('integration_id').notNull(),
+    kind: text('kind', { enum: ['requests', 'deals'] }).notNull(),
+    trigger: text('trigger', { enum: ['cron', 'manual'] }).notNull(),
+    status: text('status', { enum: ['queued', 'running', 'succeeded', 'failed'] }).notNull(),
+    /** `updatedAtAfter` of this run (unix seconds) and the offset of the next page to fetch. */
+    updatedAtAfter: integer('updated_at_after').notNull(),
+    nextOffset: integer('next_offset').notNull().default(0),
+    pages: integer('pages').notNull().default(0),
+    fetched: integer('fetched').notNull().default(0),
+    stored: integer('stored').notNull().default(0),
+    matchedSessionId: integer('matched_session_id').notNull().default(0),
+    matchedContact: integer('matched_contact').notNull().default(0),
+    matchedBookingWindow: integer('matched_booking_window').notNull().default(0),
+    defaulted: integer('defaulted').notNull().default(0),
+    malformed: integer('malformed').notNull().default(0),
+    /** Deals runs: deals whose order could not be read, stored with the amount unknown. */
+    amountUnknown: integer('amount_unknown').notNull().default(0),
+    retries: integer('retries').notNull().default(0),
+    medodsRequests: integer('medods_requests').notNull().default(0),
+    error: text('error'),
+    createdAt: createdAt(),
+    startedAt: integer('started_at', { mode: 'timestamp_ms' }),
+    finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    index('import_runs_account_idx').on(t.accountId, t.createdAt, t.id),
+    index('import_runs_integration_idx').on(t.integrationId, t.createdAt),
+  ]
+)
+
+/** Medods patients an import has needed, so each is fetched once. Health data: name and contacts only. */
+export const medodsClients = sqliteTable(
+  'medods_clients',
+  {
+    integrationId: text('integration_id').notNull(),
+    medodsId: integer('medods_id').notNull(),
+    name: text('name').notNull(),
+    phone: text('phone'),
+    email: text('email'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.integrationId, t.medodsId] })]
+)
+
+/** Medods staff (doctors), for the doctor of a request and the manager of a deal. */
+export const medodsUsers = sqliteTable(
+  'medods_users',
+  {
+    integrationId: text('integration_id').notNull(),
+    medodsId: integer('medods_id').notNull(),
+    name: text('name').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.integrationId, t.medodsId] })]
+)
+
+/** An online booking (заявка) as a request (обращение) with the attribution the matching ladder found. */
+export const requests = sqliteTable(
+  'requests',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull(),
+    integrationId: text('integration_id').notNull(),
+    medodsAppointmentId: integer('medods_appointment_id').notNull(),
+    /** The booking's creation: Medods' createdAt when it has one, else when an import first saw it. */
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    createdAtKnown: integer('created_at_known', { mode: 'boolean' }).notNull(),
+    medodsClientId: integer('medods_client_id'),
+    name: text('name'),
+    phone: text('phone'),
+    email: text('email'),
+    doctor: text('doctor'),
+    status: text('status'),
+    matchMethod: text('match_method', {
+      enum: ['session_id', 'contact', 'booking_window', 'default'],
+    }).notNull(),
+    candidates: integer('candidates').notNull(),
+    sessionId: text('session_id'),
+    campaignId: text('campaign_id'),
+    sourceId: text('source_id'),
+    siteId: text('site_id'),
+    /** The matched session's attribution: { source, medium, campaign, content, term, utmId, clickIds, landingUrl, referrer }. */
+    attribution: text('attribution', { mode: 'json' }).$type<RequestAttribution>(),
+    importedAt: integer('imported_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('requests_appointment_unique').on(t.integrationId, t.medodsAppointmentId),
+    index('requests_account_idx').on(t.accountId, t.createdAt, t.id),
+    // The window rung's one-session, one-booking rule reads which requests name a session.
+    index('requests_session_idx').on(t.integrationId, t.sessionId),
+  ]
+)
+
+export type RequestAttribution = {
+  source: string
+  medium: string
+  campaign: string
+  content: string
+  term: string
+  utmId: string
+  clickIds: Record<string, string>
+  landingUrl: string
+  referrer: string
+}
+export type ImportRun = typeof importRuns.$inferSelect
+export type RequestRow = typeof requests.$inferSelect
