@@ -1,19 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi'
+import { z } from '@hono/zod-openapi'
 import { findCampaign, insertCampaign, listCampaigns, updateCampaign } from '../db/catalogue'
 import { createDb } from '../db/client'
 import { ensureAccount } from '../db/queries'
 import type { Campaign } from '../db/schema'
 import { createRouter } from '../validation'
-import {
-  conflictResponse,
-  deleteCatalogueRow,
-  deletedResponse,
-  idParams,
-  nameField,
-  notFound,
-} from './catalogue'
-import { listQuery, pageOf, toPage } from './pagination'
-import { bodyErrorResponses, errorResponses, jsonBody } from './schemas'
+import { catalogueRoutes, deleteCatalogueRow, nameField, notFound } from './catalogue'
+import { toPage } from './pagination'
 
 const rule = (tag: string) =>
   z
@@ -70,51 +62,18 @@ const storedRules = (input: z.infer<typeof campaignPatch>) => ({
   utmCampaign: storedRule(input.utmCampaign),
 })
 
-const tags = ['campaigns']
-const json = <T extends z.ZodTypeAny>(schema: T) => ({
-  content: { 'application/json': { schema } },
-  required: true,
-})
-
-const list = createRoute({
-  method: 'get',
-  path: '/',
-  tags,
-  summary: "The account's advertising campaigns",
-  request: { query: listQuery },
-  responses: { 200: jsonBody(pageOf(campaignSchema)), ...errorResponses },
-})
-const create = createRoute({
-  method: 'post',
-  path: '/',
-  tags,
-  summary: 'Add a campaign with optional UTM matching rules',
-  request: { body: json(campaignInput) },
-  responses: { 201: jsonBody(campaignSchema, 'Created'), ...bodyErrorResponses },
-})
-const read = createRoute({
-  method: 'get',
-  path: '/{id}',
-  tags,
-  summary: 'One campaign',
-  request: { params: idParams },
-  responses: { 200: jsonBody(campaignSchema), ...errorResponses },
-})
-const patch = createRoute({
-  method: 'patch',
-  path: '/{id}',
-  tags,
-  summary: 'Change a campaign; a rule set to null matches any value',
-  request: { params: idParams, body: json(campaignPatch) },
-  responses: { 200: jsonBody(campaignSchema), ...bodyErrorResponses },
-})
-const remove = createRoute({
-  method: 'delete',
-  path: '/{id}',
-  tags,
-  summary: 'Delete a campaign no integration uses as its default',
-  request: { params: idParams },
-  responses: { ...deletedResponse, ...errorResponses, ...conflictResponse },
+const { list, create, read, patch, remove } = catalogueRoutes({
+  tag: 'campaigns',
+  item: campaignSchema,
+  input: campaignInput,
+  patch: campaignPatch,
+  summary: {
+    list: "The account's advertising campaigns",
+    create: 'Add a campaign with optional UTM matching rules',
+    read: 'One campaign',
+    patch: 'Change a campaign; a rule set to null matches any value',
+    remove: 'Delete a campaign no integration uses as its default',
+  },
 })
 
 export const campaignsApi = createRouter()

@@ -1,8 +1,9 @@
-import { z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import type { Db } from '../db/client'
 import { deleteFromCatalogue, integrationUsing } from '../db/catalogue'
 import { ApiError } from '../errors'
-import { errorSchema } from './schemas'
+import { listQuery, pageOf } from './pagination'
+import { bodyErrorResponses, errorResponses, errorSchema, jsonBody } from './schemas'
 
 // Pieces shared by the catalogue sub-apps (sites, campaigns, sources) and integrations.
 
@@ -61,3 +62,68 @@ export async function deleteCatalogueRow(
 
 const describe = (err: unknown): string =>
   err instanceof Error ? `${err.message} ${describe(err.cause)}` : String(err ?? '')
+
+const jsonRequest = <T extends z.ZodTypeAny>(schema: T) => ({
+  content: { 'application/json': { schema } },
+  required: true,
+})
+
+/**
+ * The five routes of a catalogue resource (list, create, read, patch, delete), declared once: only the
+ * schemas and the words differ between sites, campaigns and sources.
+ */
+export function catalogueRoutes<
+  Item extends z.ZodTypeAny,
+  Input extends z.ZodTypeAny,
+  Patch extends z.ZodTypeAny,
+>(spec: {
+  tag: string
+  item: Item
+  input: Input
+  patch: Patch
+  summary: { list: string; create: string; read: string; patch: string; remove: string }
+}) {
+  const tags = [spec.tag]
+  return {
+    list: createRoute({
+      method: 'get',
+      path: '/',
+      tags,
+      summary: spec.summary.list,
+      request: { query: listQuery },
+      responses: { 200: jsonBody(pageOf(spec.item)), ...errorResponses },
+    }),
+    create: createRoute({
+      method: 'post',
+      path: '/',
+      tags,
+      summary: spec.summary.create,
+      request: { body: jsonRequest(spec.input) },
+      responses: { 201: jsonBody(spec.item, 'Created'), ...bodyErrorResponses },
+    }),
+    read: createRoute({
+      method: 'get',
+      path: '/{id}',
+      tags,
+      summary: spec.summary.read,
+      request: { params: idParams },
+      responses: { 200: jsonBody(spec.item), ...errorResponses },
+    }),
+    patch: createRoute({
+      method: 'patch',
+      path: '/{id}',
+      tags,
+      summary: spec.summary.patch,
+      request: { params: idParams, body: jsonRequest(spec.patch) },
+      responses: { 200: jsonBody(spec.item), ...bodyErrorResponses },
+    }),
+    remove: createRoute({
+      method: 'delete',
+      path: '/{id}',
+      tags,
+      summary: spec.summary.remove,
+      request: { params: idParams },
+      responses: { ...deletedResponse, ...errorResponses, ...conflictResponse },
+    }),
+  }
+}

@@ -1,20 +1,12 @@
-import { createRoute, z } from '@hono/zod-openapi'
+import { z } from '@hono/zod-openapi'
 import { findSite, insertSite, updateSite } from '../db/catalogue'
 import { createDb } from '../db/client'
 import { ensureAccount, listSites } from '../db/queries'
 import type { Site } from '../db/schema'
 import { createRouter } from '../validation'
-import {
-  conflictResponse,
-  deleteCatalogueRow,
-  deletedResponse,
-  idParams,
-  nameField,
-  notFound,
-} from './catalogue'
+import { catalogueRoutes, deleteCatalogueRow, nameField, notFound } from './catalogue'
 import { normalizeDomain } from './domain'
-import { listQuery, pageOf, toPage } from './pagination'
-import { bodyErrorResponses, errorResponses, jsonBody } from './schemas'
+import { toPage } from './pagination'
 
 export const siteSchema = z
   .object({
@@ -56,54 +48,18 @@ function newSiteKey(): string {
     .replace(/\//g, '_')
 }
 
-const tags = ['sites']
-
-const list = createRoute({
-  method: 'get',
-  path: '/',
-  tags,
-  summary: "The account's sites",
-  request: { query: listQuery },
-  responses: { 200: jsonBody(pageOf(siteSchema)), ...errorResponses },
-})
-
-const create = createRoute({
-  method: 'post',
-  path: '/',
-  tags,
-  summary: 'Add a site; it gets a random public siteKey',
-  request: { body: { content: { 'application/json': { schema: siteInput } }, required: true } },
-  responses: { 201: jsonBody(siteSchema, 'Created'), ...bodyErrorResponses },
-})
-
-const read = createRoute({
-  method: 'get',
-  path: '/{id}',
-  tags,
-  summary: 'One site',
-  request: { params: idParams },
-  responses: { 200: jsonBody(siteSchema), ...errorResponses },
-})
-
-const patch = createRoute({
-  method: 'patch',
-  path: '/{id}',
-  tags,
-  summary: 'Rename a site or change its domain (the siteKey stays)',
-  request: {
-    params: idParams,
-    body: { content: { 'application/json': { schema: sitePatch } }, required: true },
+const { list, create, read, patch, remove } = catalogueRoutes({
+  tag: 'sites',
+  item: siteSchema,
+  input: siteInput,
+  patch: sitePatch,
+  summary: {
+    list: "The account's sites",
+    create: 'Add a site; it gets a random public siteKey',
+    read: 'One site',
+    patch: 'Rename a site or change its domain (the siteKey stays)',
+    remove: 'Delete a site no integration uses',
   },
-  responses: { 200: jsonBody(siteSchema), ...bodyErrorResponses },
-})
-
-const remove = createRoute({
-  method: 'delete',
-  path: '/{id}',
-  tags,
-  summary: 'Delete a site no integration uses',
-  request: { params: idParams },
-  responses: { ...deletedResponse, ...errorResponses, ...conflictResponse },
 })
 
 export const sitesApi = createRouter()

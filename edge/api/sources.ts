@@ -1,19 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi'
+import { z } from '@hono/zod-openapi'
 import { findSource, insertSource, listSources, updateSource } from '../db/catalogue'
 import { createDb } from '../db/client'
 import { ensureAccount } from '../db/queries'
 import type { Source } from '../db/schema'
 import { createRouter } from '../validation'
-import {
-  conflictResponse,
-  deleteCatalogueRow,
-  deletedResponse,
-  idParams,
-  nameField,
-  notFound,
-} from './catalogue'
-import { listQuery, pageOf, toPage } from './pagination'
-import { bodyErrorResponses, errorResponses, jsonBody } from './schemas'
+import { catalogueRoutes, deleteCatalogueRow, nameField, notFound } from './catalogue'
+import { toPage } from './pagination'
 
 export const sourceSchema = z
   .object({
@@ -33,48 +25,18 @@ const presentSource = (row: Source) => ({
   updatedAt: row.updatedAt.toISOString(),
 })
 
-const tags = ['sources']
-const body = { content: { 'application/json': { schema: sourceInput } }, required: true }
-
-const list = createRoute({
-  method: 'get',
-  path: '/',
-  tags,
-  summary: "The account's traffic sources",
-  request: { query: listQuery },
-  responses: { 200: jsonBody(pageOf(sourceSchema)), ...errorResponses },
-})
-const create = createRoute({
-  method: 'post',
-  path: '/',
-  tags,
-  summary: 'Add a source',
-  request: { body },
-  responses: { 201: jsonBody(sourceSchema, 'Created'), ...bodyErrorResponses },
-})
-const read = createRoute({
-  method: 'get',
-  path: '/{id}',
-  tags,
-  summary: 'One source',
-  request: { params: idParams },
-  responses: { 200: jsonBody(sourceSchema), ...errorResponses },
-})
-const patch = createRoute({
-  method: 'patch',
-  path: '/{id}',
-  tags,
-  summary: 'Rename a source',
-  request: { params: idParams, body },
-  responses: { 200: jsonBody(sourceSchema), ...bodyErrorResponses },
-})
-const remove = createRoute({
-  method: 'delete',
-  path: '/{id}',
-  tags,
-  summary: 'Delete a source no integration uses as its default',
-  request: { params: idParams },
-  responses: { ...deletedResponse, ...errorResponses, ...conflictResponse },
+const { list, create, read, patch, remove } = catalogueRoutes({
+  tag: 'sources',
+  item: sourceSchema,
+  input: sourceInput,
+  patch: sourceInput,
+  summary: {
+    list: "The account's traffic sources",
+    create: 'Add a source',
+    read: 'One source',
+    patch: 'Rename a source',
+    remove: 'Delete a source no integration uses as its default',
+  },
 })
 
 export const sourcesApi = createRouter()
