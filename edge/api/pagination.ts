@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { and, eq, gt, gte, lte, or, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, lt, lte, or, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { ApiError } from '../errors'
 
@@ -59,16 +59,27 @@ export function decodeCursor(cursor: string): Position {
   throw new ApiError('bad_request', 'cursor: not a cursor this API issued')
 }
 
-/** The keyset condition "after this cursor" for an ascending (time, id) order. */
+/** Oldest first for the API (a sync walks forward); the pages for a person show the newest first. */
+export type Direction = 'asc' | 'desc'
+
+/** The keyset condition "after this cursor" for a (time, id) order in `direction`. */
 export function afterCursor(
   cursor: string | undefined,
   timeColumn: SQLiteColumn,
-  idColumn: SQLiteColumn
+  idColumn: SQLiteColumn,
+  direction: Direction = 'asc'
 ): SQL | undefined {
   if (!cursor) return undefined
   const { at, id } = decodeCursor(cursor)
   const time = new Date(at)
-  return or(gt(timeColumn, time), and(eq(timeColumn, time), gt(idColumn, id)))
+  const beyond = direction === 'asc' ? gt : lt
+  return or(beyond(timeColumn, time), and(eq(timeColumn, time), beyond(idColumn, id)))
+}
+
+/** The ORDER BY that goes with `afterCursor`. */
+export function keysetOrder(timeColumn: SQLiteColumn, idColumn: SQLiteColumn, direction: Direction = 'asc') {
+  const by = direction === 'asc' ? asc : desc
+  return [by(timeColumn), by(idColumn)] as const
 }
 
 /** Turns `limit + 1` fetched rows into a page and the cursor of its last row. */

@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
-import { afterCursor, within, type CreatedRange } from '../api/pagination'
+import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import { afterCursor, keysetOrder, within, type CreatedRange, type Direction } from '../api/pagination'
 import type { Db } from './client'
 import { importRuns, integrations, type ImportRun } from './schema'
 
@@ -100,7 +100,7 @@ export async function recordRunError(db: Db, run: Pick<ImportRun, 'id' | 'integr
 export async function listRuns(
   db: Db,
   accountId: string,
-  filter: { integrationId?: string; limit: number; cursor?: string } & CreatedRange
+  filter: { integrationId?: string; limit: number; cursor?: string; direction?: Direction } & CreatedRange
 ) {
   return db
     .select()
@@ -110,10 +110,10 @@ export async function listRuns(
         eq(importRuns.accountId, accountId),
         filter.integrationId ? eq(importRuns.integrationId, filter.integrationId) : undefined,
         within(importRuns.createdAt, filter),
-        afterCursor(filter.cursor, importRuns.createdAt, importRuns.id)
+        afterCursor(filter.cursor, importRuns.createdAt, importRuns.id, filter.direction)
       )
     )
-    .orderBy(asc(importRuns.createdAt), asc(importRuns.id))
+    .orderBy(...keysetOrder(importRuns.createdAt, importRuns.id, filter.direction))
     .limit(filter.limit)
 }
 

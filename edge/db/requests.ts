@@ -1,5 +1,5 @@
-import { and, asc, eq, gte, lte } from 'drizzle-orm'
-import { afterCursor } from '../api/pagination'
+import { and, eq } from 'drizzle-orm'
+import { afterCursor, keysetOrder, within, type Direction } from '../api/pagination'
 import type { Db } from './client'
 import { requests, type RequestRow } from './schema'
 
@@ -12,6 +12,7 @@ export type RequestFilter = {
   sourceId?: string
   limit: number
   cursor?: string
+  direction?: Direction
 }
 
 export function listRequests(db: Db, accountId: string, filter: RequestFilter) {
@@ -22,14 +23,13 @@ export function listRequests(db: Db, accountId: string, filter: RequestFilter) {
       and(
         eq(requests.accountId, accountId),
         filter.integrationId ? eq(requests.integrationId, filter.integrationId) : undefined,
-        filter.createdFrom ? gte(requests.createdAt, filter.createdFrom) : undefined,
-        filter.createdTo ? lte(requests.createdAt, filter.createdTo) : undefined,
+        within(requests.createdAt, filter),
         filter.matchMethod ? eq(requests.matchMethod, filter.matchMethod) : undefined,
         filter.campaignId ? eq(requests.campaignId, filter.campaignId) : undefined,
         filter.sourceId ? eq(requests.sourceId, filter.sourceId) : undefined,
-        afterCursor(filter.cursor, requests.createdAt, requests.id)
+        afterCursor(filter.cursor, requests.createdAt, requests.id, filter.direction)
       )
     )
-    .orderBy(asc(requests.createdAt), asc(requests.id))
+    .orderBy(...keysetOrder(requests.createdAt, requests.id, filter.direction))
     .limit(filter.limit)
 }

@@ -1,9 +1,7 @@
 import { findDeals, dealWrites } from '../db/deals'
 import { advanceRun } from '../db/imports'
-import { cachedPatients, cachedUsers, upsertPatients, upsertUsers } from '../db/medods-cache'
 import { ensurePipeline, ensureStages, type PipelineWithStages } from '../db/pipelines'
-import type { ImportRun } from '../db/schema'
-import { PAGE_LIMIT, type MedodsApi, type Page } from '../medods/client'
+import { PAGE_LIMIT, type MedodsApi } from '../medods/client'
 import { MedodsUnavailableError } from '../medods/errors'
 import type { Appointment } from '../medods/schema'
 import {
@@ -18,12 +16,10 @@ import {
   type DealPlan,
 } from './deals-transform'
 import type { SliceContext } from './requests-import'
-import { fullName } from './transform'
+import { endOfList, nextOffset, oncePerRun, peopleOf, sliceIsFull, unique } from './pages'
 
-/** Workers allow 1,000 subrequests per invocation (paid plan) and every Medods call is one. */
-const MEDODS_CALLS_PER_INVOCATION = 900
-/** A page's most calls: the list, then per appointment its order, order lines, client, doctor. */
-const WORST_CASE_CALLS_PER_PAGE = 1 + 4 * PAGE_LIMIT
+/** A page's most Medods calls: the list, then per appointment its order, order lines, client, doctor. */
+const CALLS_PER_PAGE = 1 + 4 * PAGE_LIMIT
 
 type OrderRead = { amount: number | null; services: string[] }
 
@@ -42,7 +38,7 @@ export async function importDealsSlice(ctx: SliceContext): Promise<{ more: boole
     run.nextOffset
   )) {
     const appointments = [...new Map(page.items.map((a) => [a.id, a])).values()]
-    const doctors = await refreshPeople(ctx, appointments)
+    const people = await peopleOf(ctx, appointments, oncePerRun(run))
     const orders = await readOrders(medods, appointments)
     await addUnknownStages(ctx, pipeline, appointments)
     const known = await findDeals(
@@ -53,7 +49,7 @@ export async function importDealsSlice(ctx: SliceContext): Promise<{ more: boole
     const plans = appointments
       .map((appointment) => {
         const doctor =
-          appointment.userId != null ? (doctors.names.get(appointment.userId) ?? null) : null
+          appointment.userId != null ? (people.doctors.get(appointment.userId) ?? null) : null
         const order = orders.get(appointment.id)!
         const title = dealTitle(appointment, doctor, order.services)
         const draft = toDealDraft(appointment, { title, amount: order.amount })
@@ -62,20 +58,19 @@ export async function importDealsSlice(ctx: SliceContext): Promise<{ more: boole
       })
       .filter((plan): plan is DealPlan => plan !== null)
     await db.batch([
-      advanceRun(db, run.id, page.offset + page.items.length + page.skipped.length, {
+      advanceRun(db, run.id, nextOffset(page), {
         pages: 1,
         fetched: page.items.length,
         stored: plans.length,
         malformed: page.skipped.length,
         amountUnknown: [...orders.values()].filter((o) => o.amount === null).length,
       }),
-      ...doctors.writes,
+      ...people.writes,
       ...dealWrites(db, plans, ctx.now),
     ])
     pages++
     if (endOfList(page)) break
-    const budgetLeft = MEDODS_CALLS_PER_INVOCATION - medods.stats.requests
-    if (pages >= ctx.maxPages || budgetLeft < WORST_CASE_CALLS_PER_PAGE) return { more: true }
+    if (sliceIsFull(ctx, pages, CALLS_PER_PAGE)) return { more: true }
   }
   return { more: false }
 }
@@ -86,56 +81,6 @@ const scopeOf = (ctx: SliceContext) => ({
   now: ctx.now,
   newId: () => crypto.randomUUID(),
 })
-
-const endOfList = (page: Page<Appointment>) =>
-  page.items.length + page.skipped.length === 0 ||
-  page.offset + page.items.length + page.skipped.length >= page.totalItems
-
-/**
- * Written by an earlier run (or not at all): Medods is asked again, once per run, so renames reach
- * deals.
- */
-const isStale = (row: { updatedAt: Date } | undefined, run: ImportRun) =>
-  !row || row.updatedAt.getTime() <= run.createdAt.getTime()
-
-/**
- * Contacts (Medods clients) and managers (Medods users) of the page, refreshed once per run into
- * the shared cache (upserts keyed by integration and Medods id). Answers the doctors' names and the
- * writes.
- */
-async function refreshPeople(ctx: SliceContext, appointments: Appointment[]) {
-  const { db, medods, integration, run } = ctx
-  const patientIds = unique(appointments.map((a) => a.clientId))
-  const doctorIds = unique(appointments.map((a) => a.userId))
-  const patients = await cachedPatients(db, integration.id, patientIds)
-  const doctors = await cachedUsers(db, integration.id, doctorIds)
-  const names = new Map([...doctors].map(([id, row]) => [id, row.name]))
-
-  const fetchedPatients = []
-  for (const id of patientIds.filter((id) => isStale(patients.get(id), run))) {
-    const patient = await medods.client(id)
-    if (patient) {
-      fetchedPatients.push({
-        medodsId: id,
-        name: fullName(patient),
-        phone: patient.phone,
-        email: patient.email,
-      })
-    }
-  }
-  const fetchedDoctors = []
-  for (const id of doctorIds.filter((id) => isStale(doctors.get(id), run))) {
-    const user = await medods.user(id)
-    if (!user) continue
-    fetchedDoctors.push({ medodsId: id, name: fullName(user) })
-    names.set(id, fullName(user))
-  }
-  const writes = [
-    ...upsertPatients(db, integration.id, fetchedPatients),
-    ...upsertUsers(db, integration.id, fetchedDoctors),
-  ]
-  return { names, writes }
-}
 
 /**
  * The amount and services of each appointment's order: 0 without an order. An order Medods keeps
@@ -184,7 +129,3 @@ async function addUnknownStages(
   const specs = unknown.map((status, i) => stageForUnknownStatus(status, last + 10 * i))
   pipeline.stages = await ensureStages(ctx.db, pipeline.id, specs)
 }
-
-const unique = <T>(values: (T | null | undefined)[]) => [
-  ...new Set(values.filter((v): v is T => v !== null && v !== undefined)),
-]

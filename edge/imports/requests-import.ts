@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { advanceRun } from '../db/imports'
-import { cachedPatients, cachedUsers, upsertPatients, upsertUsers } from '../db/medods-cache'
 import { upsertRequests, type NewRequest } from '../db/request-writes'
 import { campaigns, sites, type ImportRun, type Integration } from '../db/schema'
 import {
@@ -11,14 +10,15 @@ import {
   mergeRanges,
 } from '../db/sessions'
 import { createContactHasher } from '../collect/contact-hash'
-import type { MedodsApi, Page } from '../medods/client'
+import { PAGE_LIMIT, type MedodsApi, type Page } from '../medods/client'
 import type { Appointment } from '../medods/schema'
 import { findSessionClaims } from '../db/request-claims'
 import type { Attributed, PageEvidence } from './attribution'
 import { matchPage, windowSuspects } from './page-match'
 import { contactKeys } from './contacts'
 import { sessionIdsIn } from './ladder'
-import { fullName, onlineSourceIdsOf, toBooking, type Booking } from './transform'
+import { endOfList, nextOffset, peopleOf, sliceIsFull, unique, whenMissing } from './pages'
+import { onlineSourceIdsOf, toBooking, type Booking } from './transform'
 
 const MINUTE = 60_000
 const DAY = 24 * 60 * MINUTE
@@ -50,37 +50,35 @@ export async function importRequestsSlice(ctx: SliceContext): Promise<{ more: bo
 
   let pages = 0
   for await (const page of medods.appointments({ updatedAtAfter: run.updatedAtAfter }, run.nextOffset)) {
-    if (pages === ctx.maxPages) return { more: true }
     const bookings = page.items.filter(
       (a) => a.appointmentSourceId != null && online.has(a.appointmentSourceId)
     )
-    const prepared = await prepareBookings(ctx, bookings, hasher)
+    const { prepared, writes } = await prepareBookings(ctx, bookings, hasher)
     const evidence = { ...(await gatherEvidence(db, siteIds, prepared, integration)), campaigns: rules }
     const suspects = windowSuspects(prepared, evidence, integration)
     const claims = suspects.length ? await findSessionClaims(db, integration.id, suspects) : []
     const matches = matchPage(prepared, { ...evidence, claims }, integration)
     const rows = prepared.map((booking, i) => toRequestRow(ctx, booking, matches[i]!))
-    const counts = countMethods(rows)
-    const consumed = page.items.length + page.skipped.length
     await db.batch([
-      advanceRun(db, run.id, page.offset + consumed, {
+      advanceRun(db, run.id, nextOffset(page), {
         pages: 1,
         fetched: bookings.length,
         stored: rows.length,
         malformed: page.skipped.length,
-        ...counts,
+        ...countMethods(rows),
       }),
+      ...writes,
       ...upsertRequests(db, rows),
     ])
     pages++
     if (endOfList(page)) break
+    if (sliceIsFull(ctx, pages, CALLS_PER_PAGE)) return { more: true }
   }
   return { more: false }
 }
 
-const endOfList = (page: Page<Appointment>) =>
-  page.items.length + page.skipped.length === 0 ||
-  page.offset + page.items.length + page.skipped.length >= page.totalItems
+/** A page's most Medods calls: the list, then per booking its patient and its doctor. */
+const CALLS_PER_PAGE = 1 + 2 * PAGE_LIMIT
 
 async function allItems<T>(pages: AsyncIterable<Page<T>>) {
   const items: T[] = []
@@ -94,46 +92,18 @@ async function matchingSites(db: Db, integration: Integration) {
   return rows.map((row) => row.id)
 }
 
-/** Patients and doctors come from the D1 cache; only the missing ones are fetched from Medods. */
+/** Patients and doctors come from the D1 cache; only the missing ones are read from Medods. */
 async function prepareBookings(
   ctx: SliceContext,
   bookings: Appointment[],
   hasher: (message: string) => Promise<string>
-): Promise<Prepared[]> {
-  const { db, medods, integration } = ctx
-  const patientIds = unique(bookings.map((a) => a.clientId))
-  const doctorIds = unique(bookings.map((a) => a.userId))
-  const patients = await cachedPatients(db, integration.id, patientIds)
-  const doctors = await cachedUsers(db, integration.id, doctorIds)
-
-  const fetchedPatients = []
-  for (const id of patientIds.filter((id) => !patients.has(id))) {
-    const patient = await medods.client(id)
-    if (!patient) continue
-    const row = { medodsId: id, name: fullName(patient), phone: patient.phone ?? null, email: patient.email ?? null }
-    patients.set(id, { ...row, integrationId: integration.id, updatedAt: ctx.now })
-    fetchedPatients.push(row)
-  }
-  const fetchedDoctors = []
-  for (const id of doctorIds.filter((id) => !doctors.has(id))) {
-    const user = await medods.user(id)
-    if (!user) continue
-    const row = { medodsId: id, name: fullName(user) }
-    doctors.set(id, { ...row, integrationId: integration.id, updatedAt: ctx.now })
-    fetchedDoctors.push(row)
-  }
-  const writes = [
-    ...upsertPatients(db, integration.id, fetchedPatients),
-    ...upsertUsers(db, integration.id, fetchedDoctors),
-  ]
-  const [first, ...rest] = writes
-  if (first) await db.batch([first, ...rest])
-
-  return Promise.all(
-    bookings.map(async (appointment) => {
+) {
+  const { patients, doctors, writes } = await peopleOf(ctx, bookings, whenMissing)
+  const prepared = await Promise.all(
+    bookings.map(async (appointment): Promise<Prepared> => {
       const patient = appointment.clientId != null ? patients.get(appointment.clientId) : undefined
       const doctor = appointment.userId != null ? doctors.get(appointment.userId) : undefined
-      const booking = toBooking(appointment, patient, doctor?.name)
+      const booking = toBooking(appointment, patient, doctor)
       const keys = await contactKeys(booking)
       return {
         ...booking,
@@ -143,6 +113,7 @@ async function prepareBookings(
       }
     })
   )
+  return { prepared, writes }
 }
 
 /**
@@ -220,6 +191,3 @@ function countMethods(rows: NewRequest[]) {
     defaulted: count('default'),
   }
 }
-
-const unique = <T>(values: (T | null | undefined)[]) =>
-  [...new Set(values.filter((v): v is T => v !== null && v !== undefined))]

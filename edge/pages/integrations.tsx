@@ -15,7 +15,7 @@ import {
   updateIntegration,
   type IntegrationSettings,
 } from '../db/integrations'
-import { latestRuns } from '../db/page-reads'
+import { listRuns } from '../db/imports'
 import { ensureAccount, listSites } from '../db/queries'
 import type { Integration } from '../db/schema'
 import { ApiError } from '../errors'
@@ -81,7 +81,7 @@ async function integrationPage(c: Ctx, db: Db, row: Integration, state: PageStat
   const accountId = c.get('accountId')
   const [catalogue, runs, install] = await Promise.all([
     catalogueOf(db, accountId),
-    latestRuns(db, accountId, row.id),
+    listRuns(db, accountId, { integrationId: row.id, limit: 5, direction: 'desc' }),
     installFor(db, row, new URL(c.req.url).origin),
   ])
   const saved = c.req.query('saved') === '1' && !state.errors

@@ -1,6 +1,6 @@
 import { listCampaigns, listSources } from '../db/catalogue'
 import { createDb } from '../db/client'
-import { latestRequests } from '../db/page-reads'
+import { listRequests } from '../db/requests'
 import type { RequestRow } from '../db/schema'
 import { toPage } from '../api/pagination'
 import { createRouter } from '../validation'
@@ -33,7 +33,13 @@ export const requestsPage = createRouter().get('/', async (c) => {
   const failed = Object.keys(errors).length > 0
   const rows = failed
     ? []
-    : await latestRequests(db, accountId, { ...range, cursor: query.cursor, limit: PAGE_SIZE + 1 })
+    : await listRequests(db, accountId, {
+        createdFrom: range.from,
+        createdTo: range.to,
+        cursor: query.cursor,
+        limit: PAGE_SIZE + 1,
+        direction: 'desc',
+      })
   const page = toPage(rows, PAGE_SIZE, (r) => ({ at: r.createdAt.getTime(), id: r.id }), (r) => r)
   const [campaigns, sources] = await Promise.all([
     listCampaigns(db, accountId, { limit: 200 }),

@@ -27,3 +27,27 @@ export const randomSecret = () =>
   [...crypto.getRandomValues(new Uint8Array(32))]
     .map((b) => b.toString(16).padStart(2, '0'))
     .join('')
+
+/** An account's catalogue for integration tests: two sites, a campaign and a source. */
+export async function seedCatalogue(accountId: string) {
+  const site = (domain: string, name: string) =>
+    send(accountId, 'POST', '/api/v1/sites', { name, domain }).then((r) => r.body)
+  return {
+    siteA: (await site('a.clinic.ru', 'A')) as { id: string; siteKey: string },
+    siteB: (await site('b.clinic.ru', 'B')) as { id: string; siteKey: string },
+    campaignId: (await send(accountId, 'POST', '/api/v1/campaigns', { name: 'Без сессии' })).body
+      .id as string,
+    sourceId: (await send(accountId, 'POST', '/api/v1/sources', { name: 'Телефон' })).body.id as string,
+  }
+}
+
+/** A complete, valid integration body with the given default campaign and SecretKey. */
+export const validIntegration = (campaignId: string, secretKey: string) => ({
+  kind: 'medods',
+  uid: 'https://beta45.medods.ru/',
+  identity: '00000000-0000-4000-8000-000000000001',
+  secretKey,
+  sendRequests: true,
+  sendDeals: true,
+  defaultAttribution: { kind: 'campaign', campaignId },
+})

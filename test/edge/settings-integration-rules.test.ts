@@ -1,28 +1,19 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { errorMessage, randomSecret, send } from './settings-helpers'
+import {
+  errorMessage,
+  randomSecret,
+  seedCatalogue,
+  send,
+  validIntegration,
+} from './settings-helpers'
 
 const ACC = 'acc-integration-rules'
 const SECRET = randomSecret()
-let siteA: { id: string; siteKey: string }
-let siteB: { id: string; siteKey: string }
-let campaignId: string
-let sourceId: string
-
-const valid = () => ({
-  kind: 'medods',
-  uid: 'https://beta45.medods.ru/',
-  identity: '00000000-0000-4000-8000-000000000001',
-  secretKey: SECRET,
-  sendRequests: true,
-  sendDeals: true,
-  defaultAttribution: { kind: 'campaign', campaignId },
-})
+let catalogue: Awaited<ReturnType<typeof seedCatalogue>>
+const valid = () => validIntegration(catalogue.campaignId, SECRET)
 
 beforeAll(async () => {
-  siteA = (await send(ACC, 'POST', '/api/v1/sites', { name: 'A', domain: 'a.clinic.ru' })).body
-  siteB = (await send(ACC, 'POST', '/api/v1/sites', { name: 'B', domain: 'b.clinic.ru' })).body
-  campaignId = (await send(ACC, 'POST', '/api/v1/campaigns', { name: 'Без сессии' })).body.id
-  sourceId = (await send(ACC, 'POST', '/api/v1/sources', { name: 'Телефон' })).body.id
+  catalogue = await seedCatalogue(ACC)
 })
 
 describe('validation names the field', () => {
@@ -58,14 +49,14 @@ describe('validation names the field', () => {
       /^defaultAttribution\.campaignId:/
     )
     await refused(
-      { defaultAttribution: { kind: 'source', sourceId: foreignSource, siteId: siteA.id } },
+      { defaultAttribution: { kind: 'source', sourceId: foreignSource, siteId: catalogue.siteA.id } },
       /^defaultAttribution\.sourceId:/
     )
     await refused(
-      { defaultAttribution: { kind: 'source', sourceId, siteId: foreignSite } },
+      { defaultAttribution: { kind: 'source', sourceId: catalogue.sourceId, siteId: foreignSite } },
       /^defaultAttribution\.siteId:/
     )
-    await refused({ siteIds: [siteA.id, foreignSite] }, /^siteIds\.1:/)
+    await refused({ siteIds: [catalogue.siteA.id, foreignSite] }, /^siteIds\.1:/)
   })
 
   it('refuses malformed fields', async () => {
@@ -75,7 +66,7 @@ describe('validation names the field', () => {
     await refused({ lookbackDays: 0 }, /^lookbackDays:/)
     await refused({ windowAfterMinutes: 1441 }, /^windowAfterMinutes:/)
     await refused({ onlineSourceIds: ['2'] }, /^onlineSourceIds\.0:/)
-    const noSite = { kind: 'source', sourceId }
+    const noSite = { kind: 'source', sourceId: catalogue.sourceId }
     await refused({ defaultAttribution: noSite }, /^defaultAttribution\.siteId:/)
     await refused({ defaultAttribution: null }, /^defaultAttribution: required while sendRequests/)
   })
@@ -110,7 +101,7 @@ describe('deleting what an integration uses', () => {
       expect(errorMessage(reply)).toContain(owner)
     }
 
-    const release = { defaultAttribution: { kind: 'campaign', campaignId }, siteIds: [] }
+    const release = { defaultAttribution: { kind: 'campaign', campaignId: catalogue.campaignId }, siteIds: [] }
     await send(ACC, 'PATCH', `/api/v1/integrations/${byCampaign.body.id}`, release)
     await send(ACC, 'PATCH', `/api/v1/integrations/${bySource.body.id}`, release)
     for (const path of [`/api/v1/campaigns/${campaign}`, `/api/v1/sites/${matched}`]) {

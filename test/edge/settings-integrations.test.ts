@@ -1,24 +1,18 @@
 import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { decryptSecret } from '../../edge/crypto/secrets'
-import { errorMessage, randomSecret, send } from './settings-helpers'
+import {
+  errorMessage,
+  randomSecret,
+  seedCatalogue,
+  send,
+  validIntegration,
+} from './settings-helpers'
 
 const ACC = 'acc-integrations'
 const SECRET = randomSecret()
-let siteA: { id: string; siteKey: string }
-let siteB: { id: string; siteKey: string }
-let campaignId: string
-let sourceId: string
-
-const valid = () => ({
-  kind: 'medods',
-  uid: 'https://beta45.medods.ru/',
-  identity: '00000000-0000-4000-8000-000000000001',
-  secretKey: SECRET,
-  sendRequests: true,
-  sendDeals: true,
-  defaultAttribution: { kind: 'campaign', campaignId },
-})
+let catalogue: Awaited<ReturnType<typeof seedCatalogue>>
+const valid = () => validIntegration(catalogue.campaignId, SECRET)
 
 const storedRow = (id: string) =>
   env.DB.prepare('SELECT * FROM integrations WHERE id = ?')
@@ -26,10 +20,7 @@ const storedRow = (id: string) =>
     .first<Record<string, unknown>>()
 
 beforeAll(async () => {
-  siteA = (await send(ACC, 'POST', '/api/v1/sites', { name: 'A', domain: 'a.clinic.ru' })).body
-  siteB = (await send(ACC, 'POST', '/api/v1/sites', { name: 'B', domain: 'b.clinic.ru' })).body
-  campaignId = (await send(ACC, 'POST', '/api/v1/campaigns', { name: 'Без сессии' })).body.id
-  sourceId = (await send(ACC, 'POST', '/api/v1/sources', { name: 'Телефон' })).body.id
+  catalogue = await seedCatalogue(ACC)
 })
 
 describe('POST /api/v1/integrations', () => {
@@ -50,7 +41,7 @@ describe('POST /api/v1/integrations', () => {
       secretKey: `••••${SECRET.slice(-4)}`,
       sendRequests: false,
       sendDeals: false,
-      defaultAttribution: { kind: 'campaign', campaignId },
+      defaultAttribution: { kind: 'campaign', campaignId: catalogue.campaignId },
       onlineSourceIds: [],
       siteIds: [],
       lookbackDays: 30,
@@ -71,9 +62,9 @@ describe('POST /api/v1/integrations', () => {
 
   it("answers with the install script of the account's first site and Russian steps", async () => {
     const reply = await send(ACC, 'POST', '/api/v1/integrations', valid())
-    expect(reply.body.install.siteId).toBe(siteA.id)
+    expect(reply.body.install.siteId).toBe(catalogue.siteA.id)
     expect(reply.body.install.script).toBe(
-      `<script async src="http://bridge.test/w.js" data-site="${siteA.siteKey}"></script>`
+      `<script async src="http://bridge.test/w.js" data-site="${catalogue.siteA.siteKey}"></script>`
     )
     expect(reply.body.install.instructions.length).toBeGreaterThanOrEqual(3)
     expect(reply.body.install.instructions.join(' ')).toMatch(/a\.clinic\.ru.*<\/head>/)
@@ -82,16 +73,16 @@ describe('POST /api/v1/integrations', () => {
   it('installs on the default source site, else the first matched site', async () => {
     const bySource = await send(ACC, 'POST', '/api/v1/integrations', {
       ...valid(),
-      siteIds: [siteA.id],
-      defaultAttribution: { kind: 'source', sourceId, siteId: siteB.id },
+      siteIds: [catalogue.siteA.id],
+      defaultAttribution: { kind: 'source', sourceId: catalogue.sourceId, siteId: catalogue.siteB.id },
     })
-    expect(bySource.body.install.siteId).toBe(siteB.id)
+    expect(bySource.body.install.siteId).toBe(catalogue.siteB.id)
     const bySites = await send(ACC, 'POST', '/api/v1/integrations', {
       ...valid(),
-      siteIds: [siteB.id, siteA.id, siteB.id],
+      siteIds: [catalogue.siteB.id, catalogue.siteA.id, catalogue.siteB.id],
     })
-    expect(bySites.body.siteIds).toEqual([siteB.id, siteA.id])
-    expect(bySites.body.install.siteId).toBe(siteB.id)
+    expect(bySites.body.siteIds).toEqual([catalogue.siteB.id, catalogue.siteA.id])
+    expect(bySites.body.install.siteId).toBe(catalogue.siteB.id)
   })
 
   it('answers install: null while the account has no site', async () => {
@@ -147,7 +138,7 @@ describe('GET and PATCH /api/v1/integrations', () => {
     const patched = await send(ACC, 'PATCH', path, changes)
     expect(patched.status).toBe(200)
     expect(patched.body).toMatchObject(changes)
-    expect(patched.body.install.siteId).toBe(siteA.id)
+    expect(patched.body.install.siteId).toBe(catalogue.siteA.id)
     expect((await storedRow(created.body.id))!.secret_key_enc).toBe(before!.secret_key_enc)
 
     const next = randomSecret()
@@ -161,12 +152,12 @@ describe('GET and PATCH /api/v1/integrations', () => {
     const created = await send(ACC, 'POST', '/api/v1/integrations', valid())
     const path = `/api/v1/integrations/${created.body.id}`
     const reply = await send(ACC, 'PATCH', path, {
-      defaultAttribution: { kind: 'source', sourceId, siteId: siteB.id },
+      defaultAttribution: { kind: 'source', sourceId: catalogue.sourceId, siteId: catalogue.siteB.id },
     })
-    expect(reply.body.defaultAttribution).toEqual({ kind: 'source', sourceId, siteId: siteB.id })
-    expect(reply.body.install.siteId).toBe(siteB.id)
+    expect(reply.body.defaultAttribution).toEqual({ kind: 'source', sourceId: catalogue.sourceId, siteId: catalogue.siteB.id })
+    expect(reply.body.install.siteId).toBe(catalogue.siteB.id)
     const row = await storedRow(created.body.id)
-    expect(row).toMatchObject({ default_campaign_id: null, default_source_id: sourceId })
+    expect(row).toMatchObject({ default_campaign_id: null, default_source_id: catalogue.sourceId })
   })
 
   it('validates PATCH fields and refuses to drop the default while requests are sent', async () => {

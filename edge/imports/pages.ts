@@ -1,0 +1,77 @@
+import { cachedPatients, cachedUsers, upsertPatients, upsertUsers } from '../db/medods-cache'
+import type { ImportRun } from '../db/schema'
+import type { Page } from '../medods/client'
+import type { Appointment } from '../medods/schema'
+import type { SliceContext } from './requests-import'
+import { fullName } from './transform'
+
+// What the requests and the deals imports share in their page loops.
+
+/** Workers allow 1,000 subrequests per invocation (paid plan), and every Medods call is one. */
+const MEDODS_CALLS_PER_INVOCATION = 900
+
+/** The offset after this page: malformed records were listed too. */
+export const nextOffset = (page: Page<Appointment>) =>
+  page.offset + page.items.length + page.skipped.length
+
+export const endOfList = (page: Page<Appointment>) =>
+  nextOffset(page) === page.offset || nextOffset(page) >= page.totalItems
+
+/**
+ * Whether the slice must hand on before another page: after `maxPages`, or when a page at its worst
+ * (`callsPerPage` Medods calls) could pass the invocation's subrequest limit.
+ */
+export const sliceIsFull = (ctx: SliceContext, pages: number, callsPerPage: number) =>
+  pages >= ctx.maxPages || MEDODS_CALLS_PER_INVOCATION - ctx.medods.stats.requests < callsPerPage
+
+type Cached = { updatedAt: Date } | undefined
+
+/** Requests need a patient's contacts once: a cached one is never read again. */
+export const whenMissing = (row: Cached) => !row
+
+/** Deals show current names: a person is read again once per run, so renames reach them. */
+export const oncePerRun = (run: ImportRun) => (row: Cached) =>
+  !row || row.updatedAt.getTime() <= run.createdAt.getTime()
+
+export type Patient = { name: string; phone: string | null; email: string | null }
+
+/**
+ * The patients and doctors (by name) of these appointments, from the D1 cache, reading from Medods
+ * the ones `stale` picks. Answers them with the cache writes, for the page's own atomic batch.
+ */
+export async function peopleOf(ctx: SliceContext, appointments: Appointment[], stale: (row: Cached) => boolean) {
+  const { db, medods, integration } = ctx
+  const patientIds = unique(appointments.map((a) => a.clientId))
+  const doctorIds = unique(appointments.map((a) => a.userId))
+  const [cachedP, cachedD] = await Promise.all([
+    cachedPatients(db, integration.id, patientIds),
+    cachedUsers(db, integration.id, doctorIds),
+  ])
+  const patients = new Map<number, Patient>(cachedP)
+  const doctors = new Map([...cachedD].map(([id, row]) => [id, row.name]))
+
+  const freshPatients = []
+  for (const id of patientIds.filter((id) => stale(cachedP.get(id)))) {
+    const patient = await medods.client(id)
+    if (!patient) continue
+    const row = { name: fullName(patient), phone: patient.phone ?? null, email: patient.email ?? null }
+    patients.set(id, row)
+    freshPatients.push({ medodsId: id, ...row })
+  }
+  const freshDoctors = []
+  for (const id of doctorIds.filter((id) => stale(cachedD.get(id)))) {
+    const user = await medods.user(id)
+    if (!user) continue
+    doctors.set(id, fullName(user))
+    freshDoctors.push({ medodsId: id, name: fullName(user) })
+  }
+  const writes = [
+    ...upsertPatients(db, integration.id, freshPatients),
+    ...upsertUsers(db, integration.id, freshDoctors),
+  ]
+  return { patients, doctors, writes }
+}
+
+export const unique = <T>(values: (T | null | undefined)[]) => [
+  ...new Set(values.filter((v): v is T => v !== null && v !== undefined)),
+]
