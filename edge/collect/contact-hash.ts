@@ -1,4 +1,5 @@
-const hex = (buffer: ArrayBuffer) =>
+/** Lowercase hex of bytes, as both hashes are stored and compared. */
+export const hex = (buffer: ArrayBuffer) =>
   [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('')
 
 export type ContactHasher = (message: string) => Promise<string>

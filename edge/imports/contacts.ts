@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min'
+import { hex } from '../collect/contact-hash'
 
 /**
  * A phone as E.164 digits without "+", e.g. "79991234567" — the form Medods stores and the widget hashes.
@@ -18,9 +19,6 @@ export function normalizeEmail(raw: string | null | undefined): string | null {
   const email = raw?.trim().toLowerCase()
   return email && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? email : null
 }
-
-const hex = (buffer: ArrayBuffer) =>
-  [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('')
 
 export async function sha256Hex(text: string): Promise<string> {
   return hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))

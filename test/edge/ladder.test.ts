@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { matchBooking, sessionIdsIn, type CandidateSession } from '../../edge/imports/ladder'
 import { resolveCampaign } from '../../edge/imports/campaigns'
-import { normalizeEmail, normalizePhone } from '../../edge/imports/contacts'
+import { normalizeEmail, normalizePhone, sha256Hex } from '../../edge/imports/contacts'
 
 const s = (id: string, startedAt: number, touchType = 'utm'): CandidateSession => ({ id, startedAt, touchType })
 const none = { carried: [], byContact: [], inWindow: [] }
@@ -61,6 +61,12 @@ describe('contact normalisation', () => {
     ['', null],
   ])('normalises the phone %s to %s', (raw, expected) => {
     expect(normalizePhone(raw)).toBe(expected)
+  })
+
+  it('hashes a normalised phone as the widget does (attribution.md §13 vector)', async () => {
+    expect(await sha256Hex('79995551111')).toBe(
+      '22846ab8f79870871eb44f653419a4a5069301827d8ae75b6c2a88e4989a364e'
+    )
   })
 
   it('trims and lower-cases emails and refuses non-emails', () => {

@@ -39,7 +39,7 @@ export const importRuns = sqliteTable(
   ]
 )
 
-/** Medods patients an import has needed, so each is fetched once. Health data: name and contacts only. */
+/** Medods patients the imports needed (re-read as `edge/imports/pages.ts` says): name, contacts only. */
 export const medodsClients = sqliteTable(
   'medods_clients',
   {

@@ -10,10 +10,7 @@ import type { WireEvent, WirePayload, WireTouch } from '../../../widget/src/wire
 import { send } from '../settings-helpers'
 import { recordingSleep, SANDBOX_UID, sandboxFetch } from './medods-sandbox'
 
-export const sha256Hex = async (text: string) =>
-  [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))]
-    .map((b) => b.toString(16).padStart(2, '0'))
-    .join('')
+export { sha256Hex } from '../../../edge/imports/contacts'
 
 const touch = (over: Partial<WireTouch>, at: number): WireTouch => ({
   t: 'utm',
