@@ -23,6 +23,8 @@ export default defineConfig(async () => {
               miniflare: {
                 bindings: {
                   ...TEST_SECRETS,
+                  // Over what a developer's .dev.vars (made by `npm start` or a bench) would set.
+                  DEMO_BOOKING_ORIGIN: '',
                   TEST_MIGRATIONS: migrations,
                   // `npm run bench` raises the load test's size (test/edge/load.test.ts).
                   LOAD_SCALE: process.env.LOAD_SCALE ?? '1',

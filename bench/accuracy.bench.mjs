@@ -7,11 +7,10 @@ import { sendAll } from './lib/load.mjs'
 import { report, round, table } from './lib/report.mjs'
 import { startWorker } from './lib/worker.mjs'
 
-const LEVELS = (process.env.BENCH_ACCURACY_LEVELS ?? '0.5,1,2,6,15,30').split(',').map(Number)
+const LEVELS = (process.env.BENCH_ACCURACY_LEVELS ?? '0.5,1,2,5,15,30').split(',').map(Number)
+const NO_SESSION = (process.env.BENCH_ACCURACY_NO_SESSION ?? '0.1,0.25').split(',').map(Number)
 const RUNGS = ['session_id', 'contact', 'booking_window']
-// Each level runs once per setting of the integration's booking-window rung (the default is off).
-const WINDOW_RUNG = (process.env.BENCH_ACCURACY_WINDOW_RUNG ?? 'off,on').split(',')
-// Other integration settings to try, e.g. '{"windowBeforeMinutes":10}' (the defaults when unset).
+// Integration settings to try, e.g. '{"windowBeforeMinutes":10}' (the defaults when unset).
 const SETTINGS = JSON.parse(process.env.BENCH_ACCURACY_SETTINGS ?? '{}')
 const BROWSER_UA =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/150.0.0.0 Safari/537.36'
@@ -44,7 +43,8 @@ async function drained(worker, expected, timeoutMs = 120_000) {
 /** Each request against the truth: correct when the matched session is one of the booker's sessions. */
 function score(rows, truth) {
   const rungs = Object.fromEntries(RUNGS.map((r) => [r, { matched: 0, correct: 0 }]))
-  const lost = { ambiguousWindow: 0, loneWindowCandidate: 0, noCandidate: 0, wrongSession: 0 }
+  // Bookings that had a session but were not tied to it: by the default's reason, or matched wrongly.
+  const lost = { wrong_session: 0 }
   const falseOnNoSession = { session_id: 0, contact: 0, booking_window: 0 }
   let withSession = 0
   let correct = 0
@@ -64,10 +64,10 @@ function score(rows, truth) {
     }
     withSession++
     if (right) correct++
-    else if (matched) lost.wrongSession++
-    else if (row.candidates >= 2) lost.ambiguousWindow++
-    else if (row.candidates === 1) lost.loneWindowCandidate++
-    else lost.noCandidate++
+    else {
+      const why = matched ? 'wrong_session' : row.default_reason
+      lost[why] = (lost[why] ?? 0) + 1
+    }
   }
   const sum = (names, key) => names.reduce((n, r) => n + rungs[r][key], 0)
   const strict = ['session_id', 'contact']
@@ -81,47 +81,68 @@ function score(rows, truth) {
   }
 }
 
-async function measure(bookingsPerHour, bookingWindowRung) {
+async function measure({ bookingsPerHour, noSessionShare, settings = {}, createdAtWithoutOffset = false }) {
   const now = Date.now()
-  const sandbox = createMedodsSandbox({ seed: 1, counts: { clients: 0, appointments: 0 } })
+  const sandbox = createMedodsSandbox({ seed: 1, counts: { clients: 0, appointments: 0 }, createdAtWithoutOffset })
   const outbound = sandboxOutbound(sandbox)
   const worker = await startWorker({ outbound: outbound.handler })
   const clinic = await setUpClinic(worker, {
     demoKey: DEMO_KEY,
     campaigns: [{ name: 'Импланты (Директ)', utmSource: 'yandex', utmCampaign: 'implants' }],
-    settings: { ...SETTINGS, bookingWindowRung },
+    settings: { ...SETTINGS, ...settings },
   })
-  // Quiet clinics get more days, so every level has at least ~120 bookings to score.
-  const days = Math.max(MIX.days, Math.ceil(120 / (bookingsPerHour * 12)))
-  const mix = { ...MIX, days }
-  const seed = Math.round(bookingsPerHour * 10)
+  // Quiet clinics get more days (up to 28: a first import reads 30 days back), so that every level has
+  // ~480 bookings to score where it can (1% is ~4 of them).
+  const days = Math.min(28, Math.max(MIX.days, Math.ceil(480 / (bookingsPerHour * 12))))
+  const mix = { ...MIX, days, noSessionShare }
+  const seed = Math.round(bookingsPerHour * 10 + noSessionShare * 1000)
   const sim = simulateDays({ seed, bookingsPerHour, siteKey: clinic.siteKey, now, mix })
   fillSandbox(sandbox, sim)
 
   const headers = { 'user-agent': BROWSER_UA, 'content-type': 'text/plain;charset=UTF-8' }
-  const requests = sim.sends.map((body) => ({ method: 'POST', headers, body: JSON.stringify(body) }))
+  // Each body is stamped with its browser's clock at the moment it is sent, as the widget does.
+  const requests = sim.sends.map(({ body, skew }) => ({
+    method: 'POST',
+    headers,
+    body: () => JSON.stringify({ ...body, w: Date.now() + skew }),
+  }))
   const statuses = await sendAll(`${worker.url}/c`, requests)
   await drained(worker, statuses[204] ?? 0)
 
   const job = { kind: 'requests', integrationId: clinic.integrationId, scheduledAt: now }
   await worker.bench('/__bench/import', { method: 'POST', body: JSON.stringify(job) })
   const { results: rows } = await worker.db
-    .prepare('SELECT medods_appointment_id, match_method, session_id, candidates FROM requests')
+    .prepare('SELECT medods_appointment_id, match_method, session_id, candidates, default_reason FROM requests')
     .all()
   await worker.mf.dispose()
   const kinds = {}
   for (const { kind } of sim.truth.values()) kinds[kind] = (kinds[kind] ?? 0) + 1
-  return { bookingsPerHour, bookingWindowRung, days, bookings: sim.bookings, stored: rows.length, sends: sim.sends.length, statuses, kinds, ...score(rows, sim.truth) }
+  const reasons = {}
+  for (const row of rows) if (row.default_reason) reasons[row.default_reason] = (reasons[row.default_reason] ?? 0) + 1
+  const variant = [
+    settings.bookingWindowRung === 'off' ? 'window rung off' : 'defaults',
+    createdAtWithoutOffset ? 'Medods times without offset' : '',
+  ].filter(Boolean).join(', ')
+  return { variant, bookingsPerHour, noSessionShare, days, bookings: sim.bookings, stored: rows.length, sends: sim.sends.length, statuses, kinds, reasons, ...score(rows, sim.truth) }
 }
 
+// Every level at both shares of bookings without a session, with the default settings; then, at 5 an
+// hour, Medods times without a UTC offset, and the window rung off for comparison.
+const plans = [
+  ...NO_SESSION.flatMap((noSessionShare) => LEVELS.map((bookingsPerHour) => ({ bookingsPerHour, noSessionShare }))),
+  ...(process.env.BENCH_ACCURACY_VARIANTS === '0'
+    ? []
+    : [
+        { bookingsPerHour: 5, noSessionShare: 0.1, createdAtWithoutOffset: true },
+        { bookingsPerHour: 5, noSessionShare: 0.1, settings: { bookingWindowRung: 'off' } },
+      ]),
+]
 const runs = []
-for (const rungSetting of WINDOW_RUNG) {
-  for (const level of LEVELS) {
-    console.log(`accuracy: ${level} bookings per hour, booking-window rung ${rungSetting}`)
-    const run = await measure(level, rungSetting)
-    console.log(JSON.stringify(run))
-    runs.push(run)
-  }
+for (const plan of plans) {
+  console.log(`accuracy: ${JSON.stringify(plan)}`)
+  const run = await measure(plan)
+  console.log(JSON.stringify(run))
+  runs.push(run)
 }
 
 const pct = (v) => (Number.isFinite(v) ? `${round(v * 100, 1)}%` : '—')
@@ -129,25 +150,36 @@ const rung = (r, name) => {
   const { matched, correct } = r.rungs[name]
   return `${correct}/${matched} (${matched ? pct(correct / matched) : '—'})`
 }
+const lostOf = (r) =>
+  Object.entries(r.lost)
+    .filter(([, n]) => n > 0)
+    .map(([why, n]) => `${why} ${n}`)
+    .join(', ')
 report({
   title: 'Attribution accuracy: precision and recall per rung',
   results: { mix: MIX, runs },
   markdown: [
-    `Seeded simulator (bench/lib/clinic-sim.mjs): clinic days of 08:00–20:00 Moscow (${MIX.days}, or more for quiet levels to reach ~120 bookings), bookings at ` +
-      `random moments. Per booking, ${MIX.visitorsPerBooking} visitors who do not book (${pct(MIX.abandonShare)} ` +
-      `of them open the booking widget and leave); ${pct(MIX.noSessionShare)} of bookings have no session at all. ` +
-      `Every booker with a session opens the booking widget 1–25 min before the booking; ` +
-      `${pct(MIX.identifiedShare)} left their phone in a site form first (${pct(MIX.otherPhoneShare)} of them ` +
-      `book under another phone), ${pct(MIX.carriedShare)} carry the session id into the booking note, ` +
-      `${pct(MIX.returningShare)} came by an ad days before and return directly. Sources: Yandex Direct, VK ads, ` +
-      'Yandex/Google organic, a referral, direct. Payloads go through POST /c and the ingest queue; the ' +
-      'appointments through the sandbox and the real import. A match is correct when its session is one ' +
-      "of the booker's sessions. Cells: correct/matched (precision).",
+    `Seeded simulator (bench/lib/clinic-sim.mjs): clinic days of 08:00–20:00 Moscow (${MIX.days}, or more for ` +
+      'quiet levels, up to 28, to reach ~480 bookings), bookings at random moments. Per booking, ' +
+      `${MIX.visitorsPerBooking} visitors who do not book; ${pct(MIX.abandonShare)} of them open the booking ` +
+      `widget and leave after ${MIX.abandonSeconds.join('–')} s (${pct(MIX.abandonerFocusShare)} click into it ` +
+      `first). Bookers keep theirs open ${MIX.bookerMinutes.join('–')} min and book inside it, at least 30 s and ` +
+      `40–97% of the way in (${pct(MIX.bookerFocusShare)} seen focusing it; ${pct(MIX.earlierPeekShare)} peeked ` +
+      `at it minutes before). ${pct(MIX.linkShare)} of openings are links to a new tab (the time away stands for ` +
+      `the interval); ${pct(MIX.unloadShare)} of closes come from leaving the page, ${pct(MIX.closeLostShare)} ` +
+      `never arrive. Every page of a visit carries the loader's hidden iframe (no event: browser tests ` +
+      `cover that). ${pct(MIX.skewedShare)} of browsers run 1–3 min off and stamp their sends with their own ` +
+      `clock. ${pct(MIX.identifiedShare)} of bookers left their phone in a site form first ` +
+      `(${pct(MIX.otherPhoneShare)} of them book under another phone), ${pct(MIX.carriedShare)} carry the ` +
+      `session id into the booking note, ${pct(MIX.returningShare)} came by an ad days before and return ` +
+      'directly. Payloads go through POST /c and the ingest queue; the appointments through the sandbox and ' +
+      "the real import. A match is correct when its session is one of the booker's sessions. Cells: " +
+      'correct/matched (precision).',
     table(
-      ['window rung', 'bookings/h', 'days', 'bookings', 'with a session', 'session_id', 'contact', 'booking_window', '**precision (all matched)**', '**recall**', 'lost: ambiguous window', 'lost: lone window candidate (rung off, or one-to-one)', 'lost: no candidate', 'lost: wrong session', 'no-session bookings matched (should be default)', 'precision / recall without the window rung'],
+      ['settings', 'no session', 'bookings/h', 'days', 'bookings', 'with a session', 'session_id', 'contact', 'booking_window', '**precision (all matched)**', '**recall**', 'not tied (with a session): why', 'no-session bookings matched (should be default)', 'precision / recall without the window rung'],
       runs.map((r) => [
-        r.bookingWindowRung, r.bookingsPerHour, r.days, r.bookings, r.withSession, rung(r, 'session_id'), rung(r, 'contact'), rung(r, 'booking_window'),
-        `**${pct(r.precision)}**`, `**${pct(r.recall)}**`, r.lost.ambiguousWindow, r.lost.loneWindowCandidate, r.lost.noCandidate, r.lost.wrongSession,
+        r.variant, pct(r.noSessionShare), r.bookingsPerHour, r.days, r.bookings, r.withSession, rung(r, 'session_id'), rung(r, 'contact'), rung(r, 'booking_window'),
+        `**${pct(r.precision)}**`, `**${pct(r.recall)}**`, lostOf(r),
         `${Object.values(r.falseOnNoSession).reduce((a, b) => a + b, 0)} of ${r.bookings - r.withSession}`,
         `${pct(r.precisionWithoutWindow)} / ${pct(r.recallWithoutWindow)}`,
       ])

@@ -7,10 +7,9 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 import { minify } from 'terser'
 
-// Gzip bytes, js-cookie included. Issue 4 asks for 2,560, which the full feature set cannot meet while
-// js-cookie (about 670 B gzip with its calls) stays: see README "The widget". This budget sits just
-// above today's build.
-const GZIP_BUDGET = 2920
+// Gzip bytes, js-cookie included (about 670 B gzip with its calls): issue 14's budget, which pays for the
+// booking drawer's interval with the removed button rule, booking_message listener and observers.
+const GZIP_BUDGET = 3072
 const root = path.resolve(import.meta.dirname, '..')
 const OUT = path.join(root, 'dist/widget.js')
 const MODULE = path.join(root, 'edge/collect/widget-bundle.generated.ts')
@@ -32,7 +31,7 @@ const minified = await minify(result.outputFiles[0].text, {
   module: true,
   toplevel: true,
   compress: {
-    passes: 5,
+    passes: 6,
     hoist_vars: true,
     unsafe_arrows: true,
     unsafe_comps: true,

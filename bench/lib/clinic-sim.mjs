@@ -1,6 +1,7 @@
 // A seeded simulator of clinic days with known ground truth: visitors from several sources send the
-// widget's payloads, some identify through a form, some open the booking widget, some of those book
-// (their Medods appointment created minutes later), and some bookings come with no session at all.
+// widget's payloads, some identify through a form, some open the booking drawer and leave, bookers book
+// inside theirs (the Medods appointment created while it is open), some follow a booking link to a new
+// tab, some browsers' clocks are minutes off, and some bookings come with no session at all.
 import { createHash } from 'node:crypto'
 
 const MIN = 60_000
@@ -13,12 +14,22 @@ const OPEN_HOURS = [8, 20]
 export const MIX = {
   days: 2,
   visitorsPerBooking: 8, // visitors who do not book, per booking
-  abandonShare: 0.2, // of those, the share who open the booking widget and leave
+  abandonShare: 0.1875, // of those, the share who open the booking widget and leave: 1.5 per booking
   noSessionShare: 0.1, // bookings with no widget session (aggregator, typed-in link, blocked script)
   carriedShare: 0.05, // bookers whose session id reaches the booking note (a site form's hidden field)
   identifiedShare: 0.35, // bookers who left their phone in a site form before booking
   otherPhoneShare: 0.1, // of those, the share who book under another phone
   returningShare: 0.2, // bookers who came by an ad earlier and return directly to book
+  linkShare: 0.1, // openings (bookers' and abandoners') through a link to the booking site, a new tab
+  bookerMinutes: [1, 6], // how long a booker's drawer stays open; the booking is made inside it
+  abandonSeconds: [5, 90], // how long an abandoner's drawer stays open
+  bookerFocusShare: 0.95, // bookers whose focus is seen entering the drawer (a click into the iframe)
+  abandonerFocusShare: 0.5, // abandoners who click into the drawer before closing it
+  earlierPeekShare: 0.3, // bookers who opened and closed the drawer briefly minutes before booking
+  unloadShare: 0.2, // drawers closed by leaving the page (the close is sent on pagehide)
+  closeLostShare: 0.05, // drawers whose close never arrives (a killed mobile tab)
+  skewedShare: 0.1, // browsers whose clock is 1–3 minutes off, either way
+  pages: [1, 4], // page views per visit; each page carries the loader's hidden iframe (no event)
 }
 
 const SOURCES = [
@@ -65,18 +76,49 @@ function touch(source, at) {
   }
 }
 
-/** One widget session: its POST /c bodies (one per event, as the widget sends) and its id. */
-function session(rng, siteKey, visitorId, source, start, steps) {
+/**
+ * One widget session: its POST /c bodies (one per event, as the widget sends) in the browser's clock, and
+ * its id. `skew` is the browser's clock error; the bench stamps `w` (send time, same clock) when sending.
+ */
+function session(rng, siteKey, visitorId, source, start, steps, skew = 0) {
   const id = rng.uuid()
-  const first = touch(source, start)
+  const first = touch(source, start + skew)
   const payload = (event) => ({
-    k: siteKey, v: visitorId, s: id, b: start, u: 'https://clinic.ru/', f: first, c: first,
-    e: [{ i: rng.uuid(), u: 'https://clinic.ru/', ...event }],
+    k: siteKey, v: visitorId, s: id, b: start + skew, u: 'https://clinic.ru/', f: first, c: first,
+    e: [{ i: event.i ?? rng.uuid(), u: 'https://clinic.ru/', ...event, a: event.a + skew }],
   })
-  const sends = [payload({ t: 'pageview', a: start })]
-  for (const step of steps) sends.push(payload(step))
+  const sends = [{ body: payload({ t: 'pageview', a: start }), skew }]
+  for (const step of steps) sends.push({ body: payload(step), skew })
   return { id, sends }
 }
+
+const seconds = (rng, [from, to]) => Math.round((from + rng.next() * (to - from)) * 1000)
+
+/**
+ * The events of one opening of the booking widget at `opened`, open for `openMs`: a link (a moment), or
+ * a drawer seen visible, maybe focused, and closed by the visitor or a page unload (or its close lost).
+ */
+function opening(rng, mix, opened, openMs, focusShare) {
+  const open = { i: rng.uuid(), t: 'booking_open', a: opened }
+  const link = rng.chance(mix.linkShare)
+  const events = [{ ...open, n: link ? 'link' : 'iframe' }]
+  // A new tab cannot be focused from the page; the time the page stays hidden stands in for it.
+  if (!link && rng.chance(focusShare)) {
+    events.push({ t: 'booking_focus', o: open.i, a: opened + Math.min(openMs - 1000, rng.int(2, 20) * 1000) })
+  }
+  if (!rng.chance(mix.closeLostShare)) {
+    // As the widget sends it: n "unload" when the page was hidden or left, else none.
+    const n = rng.chance(mix.unloadShare) ? { n: 'unload' } : {}
+    events.push({ t: 'booking_close', o: open.i, d: openMs, ...n, a: opened + openMs })
+  }
+  return { link, events }
+}
+
+const pageviews = (rng, mix, start, until) =>
+  Array.from({ length: rng.int(...mix.pages) - 1 }, () => ({
+    t: 'pageview',
+    a: start + Math.floor(rng.next() * Math.max(1, until - start)),
+  }))
 
 /** Poisson-ish arrivals: `count` times spread at random over the clinic's opening hours of `days` days. */
 function momentsOver(rng, count, dayStarts) {
@@ -88,8 +130,9 @@ function momentsOver(rng, count, dayStarts) {
 }
 
 /**
- * Clinic days ending before `now` at `bookingsPerHour`. Answers the widget sends, the Medods clients and
- * appointments to put in the sandbox, and the truth: each appointment's booker sessions (empty = none).
+ * Clinic days ending before `now` at `bookingsPerHour`. Answers the widget sends (`{ body, skew }`), the
+ * Medods clients and appointments to put in the sandbox, and the truth: each appointment's booker
+ * sessions (empty = none).
  */
 export function simulateDays({ seed, bookingsPerHour, siteKey, now, mix = MIX }) {
   const rng = random(seed)
@@ -102,6 +145,7 @@ export function simulateDays({ seed, bookingsPerHour, siteKey, now, mix = MIX })
   const truth = new Map()
   let nextPhone = 0
 
+  const skewOf = () => (rng.chance(mix.skewedShare) ? (rng.chance(0.5) ? 1 : -1) * rng.int(60, 180) * 1000 : 0)
   for (const at of momentsOver(rng, bookings, dayStarts)) {
     const phone = `79${String(100_000_000 + seed * 7919 + nextPhone++ * 104_729).slice(-9)}`
     const clientId = 1001 + clients.length
@@ -113,23 +157,32 @@ export function simulateDays({ seed, bookingsPerHour, siteKey, now, mix = MIX })
     if (!rng.chance(mix.noSessionShare)) {
       kind = 'window'
       const visitor = rng.uuid()
-      const opened = at - rng.int(1, 25) * MIN
+      const skew = skewOf()
+      // The booking is made inside the drawer, at least 30 s after it opened.
+      const openMs = seconds(rng, mix.bookerMinutes.map((m) => m * 60))
+      const bookedAfter = Math.max(30_000, Math.round(openMs * (0.4 + 0.57 * rng.next())))
+      const opened = at - bookedAfter
+      const { events } = opening(rng, mix, opened, openMs, mix.bookerFocusShare)
       const start = opened - rng.int(1, 15) * MIN
-      const steps = []
+      const steps = pageviews(rng, mix, start, opened)
+      if (rng.chance(mix.earlierPeekShare)) {
+        const peek = opened - rng.int(2, 10) * MIN
+        steps.push(...opening(rng, mix, Math.max(start + 1000, peek), seconds(rng, [5, 40]), 0.5).events)
+      }
       if (rng.chance(mix.identifiedShare)) {
         const otherPhone = rng.chance(mix.otherPhoneShare)
         const formPhone = otherPhone ? `79${String(rng.int(0, 999_999_999)).padStart(9, '0')}` : phone
         steps.push({ t: 'form_submit', a: start + MIN, n: 'callback', h: [`p:${sha256(formPhone)}`] })
         kind = otherPhone ? 'identified_other_phone' : 'identified'
       }
-      steps.push({ t: 'booking_open', a: opened, n: 'Записаться онлайн' })
+      steps.push(...events)
       if (rng.chance(mix.returningShare)) {
-        const earlier = session(rng, siteKey, visitor, SOURCES[0], start - rng.int(1, 5) * DAY, [])
+        const earlier = session(rng, siteKey, visitor, SOURCES[0], start - rng.int(1, 5) * DAY, [], skew)
         sends.push(...earlier.sends)
         sessions.push(earlier.id)
       }
       const source = sessions.length ? SOURCES.at(-1) : rng.weighted(SOURCES)
-      const own = session(rng, siteKey, visitor, source, start, steps)
+      const own = session(rng, siteKey, visitor, source, start, steps, skew)
       sends.push(...own.sends)
       sessions.push(own.id)
       if (rng.chance(mix.carriedShare)) {
@@ -143,8 +196,12 @@ export function simulateDays({ seed, bookingsPerHour, siteKey, now, mix = MIX })
 
   // Visitors who do not book; some open the booking widget and leave.
   for (const at of momentsOver(rng, bookings * mix.visitorsPerBooking, dayStarts)) {
-    const steps = rng.chance(mix.abandonShare) ? [{ t: 'booking_open', a: at + rng.int(1, 10) * MIN }] : []
-    sends.push(...session(rng, siteKey, rng.uuid(), rng.weighted(SOURCES), at, steps).sends)
+    const steps = pageviews(rng, mix, at, at + 10 * MIN)
+    if (rng.chance(mix.abandonShare)) {
+      const opened = at + rng.int(1, 10) * MIN
+      steps.push(...opening(rng, mix, opened, seconds(rng, mix.abandonSeconds), mix.abandonerFocusShare).events)
+    }
+    sends.push(...session(rng, siteKey, rng.uuid(), rng.weighted(SOURCES), at, steps, skewOf()).sends)
   }
   return { bookings, sends, clients, appointments, truth }
 }

@@ -17,7 +17,8 @@ function send(agent, url, { method, headers, body }) {
       )
     })
     request.on('error', () => resolve({ status: 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }))
-    request.end(body)
+    // A function body is made at the moment of sending (the widget stamps its send time then).
+    request.end(typeof body === 'function' ? body() : body)
   })
 }
 

@@ -17,7 +17,8 @@ const range = (from, to) =>
 
 /**
  * `count` sessions on `siteId`, started evenly from `fromMs` to `toMs`: every one with a pageview, every
- * `opensEvery`-th one also opening the booking widget 2 minutes in; even ones arrive by a UTM link.
+ * `opensEvery`-th one also opening the booking drawer 2 minutes in (open 3 minutes, focused); even ones
+ * arrive by a UTM link.
  */
 export async function seedSessions(db, { siteId, count, fromMs, toMs, opensEvery = 10 }) {
   const step = (toMs - fromMs) / count
@@ -46,7 +47,15 @@ export async function seedSessions(db, { siteId, count, fromMs, toMs, opensEvery
     await db
       .prepare(
         `${range(from, to)} INSERT INTO events SELECT ?1, 'bo-' || i, ${sessionId('i')}, 'booking_open',
-          ${at} + 120000, ${at} + 120000, 'https://clinic.ru/', 'Записаться' FROM n WHERE i % ${opensEvery} = 0`
+          ${at} + 120000, ${at} + 120000, 'https://clinic.ru/', 'iframe' FROM n WHERE i % ${opensEvery} = 0`
+      )
+      .bind(siteId)
+      .run()
+    // The drawer those openings make: focused 10 s in, closed after 3 minutes.
+    await db
+      .prepare(
+        `${range(from, to)} INSERT INTO booking_drawers SELECT ?1, 'bo-' || i, ${sessionId('i')}, 'iframe',
+          ${at} + 120000, ${at} + 130000, ${at} + 300000, 180000, 'hide' FROM n WHERE i % ${opensEvery} = 0`
       )
       .bind(siteId)
       .run()

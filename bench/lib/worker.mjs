@@ -5,6 +5,7 @@ import path from 'node:path'
 import { readD1Migrations } from '@cloudflare/vitest-pool-workers'
 import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
+import { ensureDevVars } from '../../scripts/local-env.mjs'
 import { QUIET_WRANGLER_ENV } from '../../scripts/wrangler.mjs'
 
 Object.assign(process.env, QUIET_WRANGLER_ENV)
@@ -35,6 +36,8 @@ const OPEN_LIMIT = { simple: { limit: 1_000_000_000, period: 60 } }
  * without it they fail. Answers the Miniflare instance, its URL and a `bench(path, init)` helper.
  */
 export async function startWorker({ outbound } = {}) {
+  // The bindings' secrets come from .dev.vars, as for `npm start`.
+  ensureDevVars()
   const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(ROOT, 'wrangler.toml'))
   const { ['medods-imports']: _importsRunByTheHarness, ...consumers } = workerOptions.queueConsumers
   const mf = new Miniflare({

@@ -28,6 +28,15 @@ export const importRunSchema = z
       bookingWindow: z.number().int(),
     }),
     defaulted: z.number().int(),
+    defaultReasons: z
+      .object({
+        noVisitSignal: z.number().int(),
+        ambiguous: z.number().int(),
+        visitTaken: z.number().int(),
+        rungOff: z.number().int(),
+        noCreatedAt: z.number().int(),
+      })
+      .openapi({ description: 'The defaulted requests by reason (see Request.reason)' }),
     malformed: z.number().int(),
     amountUnknown: z.number().int().openapi({ description: 'Deals runs: deals stored with the amount unknown' }),
     retries: z.number().int(),
@@ -55,6 +64,13 @@ export const presentRun = (run: ImportRun) => ({
     bookingWindow: run.matchedBookingWindow,
   },
   defaulted: run.defaulted,
+  defaultReasons: {
+    noVisitSignal: run.defaultNoVisitSignal,
+    ambiguous: run.defaultAmbiguous,
+    visitTaken: run.defaultVisitTaken,
+    rungOff: run.defaultRungOff,
+    noCreatedAt: run.defaultNoCreatedAt,
+  },
   malformed: run.malformed,
   amountUnknown: run.amountUnknown,
   retries: run.retries,

@@ -6,9 +6,28 @@ export const MATCHING_DEFAULTS = {
   lookbackDays: 30,
   windowBeforeMinutes: 30,
   windowAfterMinutes: 5,
-  // Off: a lone widget opening near a booking is too often a visitor who left (BENCHMARKS.md).
-  bookingWindowRung: 'off' as 'off' | 'on',
+  // On: a used drawer open at the booking is ≥ 99% precise at 5 bookings an hour (BENCHMARKS.md).
+  bookingWindowRung: 'on' as 'off' | 'on',
+  timeZone: 'Europe/Moscow',
 }
+
+/** An IANA zone the runtime knows ("Europe/Moscow", "Asia/Yekaterinburg"). */
+const timeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone })
+      return true
+    } catch {
+      return false
+    }
+  }, 'must be an IANA time zone such as Europe/Moscow')
+  .openapi({
+    default: MATCHING_DEFAULTS.timeZone,
+    description: "The clinic's time zone: Medods times without a UTC offset are read in it",
+  })
 
 export const defaultAttributionSchema = z
   .discriminatedUnion('kind', [
@@ -57,11 +76,12 @@ const settingsFields = {
   windowBeforeMinutes: minutes(MATCHING_DEFAULTS.windowBeforeMinutes, 'before'),
   windowAfterMinutes: minutes(MATCHING_DEFAULTS.windowAfterMinutes, 'after'),
   bookingWindowRung: z.enum(['off', 'on']).openapi({
-    default: 'off',
+    default: 'on',
     description:
-      'Match a booking to the only session that opened the booking widget near it: more bookings ' +
-      'matched, below 99% precision (BENCHMARKS.md)',
+      'Match a booking to the only session whose booking drawer was open and used at its creation ' +
+      '(or that followed a booking link within the window around it)',
   }),
+  timeZone,
 }
 
 export const integrationInput = z
@@ -92,6 +112,7 @@ export const integrationSchema = z
     windowBeforeMinutes: z.number(),
     windowAfterMinutes: z.number(),
     bookingWindowRung: z.enum(['off', 'on']),
+    timeZone: z.string(),
     lastRunAt: z.string().nullable().openapi({ format: 'date-time', description: 'Read-only' }),
     lastError: z.string().nullable().openapi({ description: 'Read-only' }),
     createdAt: z.string().openapi({ format: 'date-time' }),
@@ -140,6 +161,7 @@ export const presentIntegration = (row: Integration): z.infer<typeof integration
   windowBeforeMinutes: row.windowBeforeMinutes,
   windowAfterMinutes: row.windowAfterMinutes,
   bookingWindowRung: row.bookingWindowRung,
+  timeZone: row.timeZone,
   lastRunAt: row.lastRunAt ? row.lastRunAt.toISOString() : null,
   lastError: row.lastError,
   createdAt: row.createdAt.toISOString(),

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { createDb } from '../db/client'
 import { listRequests } from '../db/requests'
-import type { RequestRow } from '../db/schema'
+import { DEFAULT_REASONS, type RequestRow } from '../db/schema'
 import { createRouter } from '../validation'
 import { listQuery, pageOf, toPage } from './pagination'
 import { errorResponses, jsonBody } from './schemas'
@@ -37,6 +37,14 @@ export const requestSchema = z
     status: z.string().nullable().openapi({ description: 'Medods appointment status' }),
     matchMethod: z.enum(MATCH_METHODS),
     candidates: z.number().int(),
+    reason: z.enum(DEFAULT_REASONS).nullable().openapi({
+      description:
+        'Why a default is a default (null for a match): no_visit_signal — no carried id, contact or used ' +
+        'booking-widget opening was found; ambiguous — several visits had the booking widget open and used ' +
+        'at the creation time; visit_taken — the one visit that fits explains another booking; rung_off — ' +
+        'no carried id or contact, and the booking-window rung is off; no_created_at — Medods gave no creation ' +
+        'time, so the booking-window rung cannot apply',
+    }),
     sessionId: z.string().nullable(),
     campaignId: z.string().nullable(),
     sourceId: z.string().nullable(),
@@ -60,6 +68,7 @@ const presentRequest = (row: RequestRow) => ({
   status: row.status,
   matchMethod: row.matchMethod,
   candidates: row.candidates,
+  reason: row.matchMethod === 'default' ? (row.defaultReason ?? 'no_visit_signal') : null,
   sessionId: row.sessionId,
   campaignId: row.campaignId,
   sourceId: row.sourceId,

@@ -1,9 +1,27 @@
-import type { NewContactHash, NewEvent, NewSession, StoredTouch } from '../db/schema'
+import {
+  DRAWER_CLOSES,
+  type NewBookingDrawer,
+  type NewContactHash,
+  type NewEvent,
+  type NewSession,
+  type StoredTouch,
+} from '../db/schema'
 import type { IngestRows } from '../db/sessions'
 import { contactKind, type ContactHasher } from './contact-hash'
 import type { CollectTouch, IngestMessage } from './wire-schema'
 
-export const toStoredTouch = (t: CollectTouch): StoredTouch => ({
+/**
+ * Client clocks are often minutes off. A send carries the client's send time `w`; its offset from our
+ * receipt time moves every client time of the payload onto our clock (the widget stamps `w` anew when it
+ * replays a queued send, so the offset holds for old events too). Never later than the receipt.
+ */
+export const clockOf = ({ receivedAt, payload }: IngestMessage) => {
+  const offset = payload.w === undefined ? 0 : receivedAt - payload.w
+  return (clientMs: number) => new Date(Math.min(clientMs + offset, receivedAt))
+}
+type Clock = ReturnType<typeof clockOf>
+
+export const toStoredTouch = (t: CollectTouch, clock: Clock): StoredTouch => ({
   type: t.t,
   source: t.s,
   medium: t.m,
@@ -14,23 +32,20 @@ export const toStoredTouch = (t: CollectTouch): StoredTouch => ({
   clickIds: t.k ?? {},
   landingUrl: t.l,
   referrer: t.r,
-  at: t.a,
+  at: clock(t.a).getTime(),
 })
 
-/** A client clock ahead of ours would put events in the future: ours is the ceiling. */
-const clamp = (clientMs: number, receivedAt: number) => new Date(Math.min(clientMs, receivedAt))
-
-function sessionRow({ siteId, receivedAt, payload }: IngestMessage): NewSession {
-  const current = toStoredTouch(payload.c)
+function sessionRow({ siteId, payload }: IngestMessage, clock: Clock): NewSession {
+  const current = toStoredTouch(payload.c, clock)
   const lastSeen = Math.max(...payload.e.map((e) => e.a))
   return {
     siteId,
     id: payload.s,
     visitorId: payload.v,
-    startedAt: clamp(payload.b, receivedAt),
-    lastSeenAt: clamp(Math.max(lastSeen, payload.b), receivedAt),
+    startedAt: clock(payload.b),
+    lastSeenAt: clock(Math.max(lastSeen, payload.b)),
     landingUrl: payload.u,
-    firstTouch: toStoredTouch(payload.f),
+    firstTouch: toStoredTouch(payload.f, clock),
     touchType: current.type,
     source: current.source,
     medium: current.medium,
@@ -74,19 +89,64 @@ const pickTouch = (s: NewSession) => ({
   touchAt: s.touchAt,
 })
 
+type WireEvent = IngestMessage['payload']['e'][number]
+
+/** What one booking event tells of its drawer (keyed by the open's id); null for other events. */
+function drawerPart(e: WireEvent, at: Date): Omit<NewBookingDrawer, 'siteId' | 'sessionId'> | null {
+  if (e.t === 'booking_open') return { id: e.i, kind: e.n === 'iframe' ? 'iframe' : 'link', openedAt: at }
+  if (e.t === 'booking_focus') return { id: e.o!, openedAt: at, focusedAt: at }
+  if (e.t !== 'booking_close') return null
+  // The widget names only "unload" (the page hidden or left); a close without it is the drawer hidden or
+  // removed, or for a link the visitor's return.
+  const closedBy = DRAWER_CLOSES.find((reason) => reason === e.n) ?? 'hide'
+  const openedAt = new Date(at.getTime() - e.d!)
+  return { id: e.o!, openedAt, closedAt: at, visibleMs: e.d!, closedBy }
+}
+
+const earlier = (a?: Date | null, b?: Date | null) => (a && b ? (a < b ? a : b) : (a ?? b ?? null))
+
+/**
+ * Two parts of one drawer become one row, as the upsert in db/sessions.ts merges them: the open's time
+ * wins over estimates, the first focus and the close are kept.
+ */
+export function mergeDrawer(stored: NewBookingDrawer, next: NewBookingDrawer): NewBookingDrawer {
+  const openedAt = next.kind
+    ? next.openedAt
+    : stored.kind
+      ? stored.openedAt
+      : earlier(stored.openedAt, next.openedAt)!
+  return {
+    ...stored,
+    kind: next.kind ?? stored.kind ?? null,
+    openedAt,
+    focusedAt: earlier(stored.focusedAt, next.focusedAt),
+    closedAt: next.closedAt ?? stored.closedAt ?? null,
+    visibleMs: next.visibleMs ?? stored.visibleMs ?? null,
+    closedBy: next.closedBy ?? stored.closedBy ?? null,
+  }
+}
+
 /** Rows for a batch of messages, de-duplicated by key, contacts keyed with the HMAC. */
 export async function rowsFor(messages: IngestMessage[], hmac: ContactHasher): Promise<IngestRows> {
   const sessions = new Map<string, NewSession>()
   const events = new Map<string, NewEvent>()
   const contacts = new Map<string, NewContactHash>()
+  const drawers = new Map<string, NewBookingDrawer>()
   for (const message of messages) {
     const { siteId, receivedAt, payload } = message
-    const row = sessionRow(message)
+    const clock = clockOf(message)
+    const row = sessionRow(message, clock)
     const key = `${siteId} ${payload.s}`
     const stored = sessions.get(key)
     sessions.set(key, stored ? mergeSession(stored, row) : row)
     for (const e of payload.e) {
-      const at = clamp(e.a, receivedAt)
+      const at = clock(e.a)
+      const part = drawerPart(e, at)
+      if (part) {
+        const drawer = { siteId, sessionId: payload.s, ...part }
+        const known = drawers.get(`${siteId} ${part.id}`)
+        drawers.set(`${siteId} ${part.id}`, known ? mergeDrawer(known, drawer) : drawer)
+      }
       if (!events.has(`${siteId} ${e.i}`)) {
         events.set(`${siteId} ${e.i}`, {
           siteId,
@@ -113,5 +173,6 @@ export async function rowsFor(messages: IngestMessage[], hmac: ContactHasher): P
     sessions: [...sessions.values()],
     events: [...events.values()],
     contacts: [...contacts.values()],
+    drawers: [...drawers.values()],
   }
 }

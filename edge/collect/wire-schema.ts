@@ -59,16 +59,29 @@ export const wireContactHash = z
   .string()
   .regex(/^[pe]:[0-9a-f]{64}$/, 'must be p: or e: plus SHA-256 hex')
 
-const event = z.object({
-  i: id,
-  t: z.enum(EVENT_TYPES),
-  a: epochMs,
-  u: pageUrl.optional(),
-  n: text.optional(),
-  h: z.array(wireContactHash).max(4).optional(),
-  // Accepted for the widget's diagnostics, not stored.
-  z: z.number().int().min(0).optional(),
-})
+const DAY_MS = 86_400_000
+
+const event = z
+  .object({
+    i: id,
+    t: z.enum(EVENT_TYPES),
+    a: epochMs,
+    u: pageUrl.optional(),
+    n: text.optional(),
+    h: z.array(wireContactHash).max(4).optional(),
+    // Accepted for the widget's diagnostics, not stored.
+    z: z.number().int().min(0).optional(),
+    o: id.optional(),
+    d: z.number().int().min(0).max(DAY_MS).optional(),
+  })
+  .refine((e) => e.o !== undefined || (e.t !== 'booking_focus' && e.t !== 'booking_close'), {
+    message: 'booking_focus and booking_close need o, the id of their booking_open',
+    path: ['o'],
+  })
+  .refine((e) => e.d !== undefined || e.t !== 'booking_close', {
+    message: 'booking_close needs d, the milliseconds the drawer was visible',
+    path: ['d'],
+  })
 
 /** The body of `POST /c` (see widget/src/wire.ts for the field meanings). */
 export const wirePayloadSchema = z.object({
@@ -76,6 +89,8 @@ export const wirePayloadSchema = z.object({
   v: id,
   s: id,
   b: epochMs,
+  // Optional for payloads an older widget left in its retry queue: their times are taken as sent.
+  w: epochMs.optional(),
   u: pageUrl,
   f: touch,
   c: touch,
@@ -96,3 +111,6 @@ export type IngestMessage = z.infer<typeof ingestMessageSchema>
 // The widget's wire type must stay assignable to what the collector accepts.
 type Accepts<T extends z.input<typeof wirePayloadSchema>> = T
 export type WireCheck = Accepts<WirePayload>
+
+/** What a sender may post: the widget's wire type, with `w` optional as for older widgets' queued sends. */
+export type WireInput = z.input<typeof wirePayloadSchema>

@@ -4,7 +4,7 @@ import { requests } from './schema'
 
 export type NewRequest = typeof requests.$inferInsert
 
-// 21 columns are bound per row (created/updated defaults are SQL): 4 rows stay under 100 parameters.
+// 22 columns are bound per row (created/updated defaults are SQL): 4 rows stay under 100 parameters.
 const ROWS_PER_STATEMENT = 4
 
 const excluded = (column: string) => sql.raw(`excluded.${column}`)
@@ -36,6 +36,7 @@ export function upsertRequests(db: Db, rows: NewRequest[]) {
                   ['status', 'status'],
                   ['matchMethod', 'match_method'],
                   ['candidates', 'candidates'],
+                  ['defaultReason', 'default_reason'],
                   ['sessionId', 'session_id'],
                   ['campaignId', 'campaign_id'],
                   ['sourceId', 'source_id'],

@@ -3,9 +3,12 @@ import type { AnySQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { chunk, MAX_BOUND_PARAMS } from './batching'
 import type { Db } from './client'
 import {
+  bookingDrawers,
   contactHashes,
   events,
   sessions,
+  type BookingDrawer,
+  type NewBookingDrawer,
   type NewContactHash,
   type NewEvent,
   type NewSession,
@@ -14,7 +17,12 @@ import {
 
 // Types
 
-export type IngestRows = { sessions: NewSession[]; events: NewEvent[]; contacts: NewContactHash[] }
+export type IngestRows = {
+  sessions: NewSession[]
+  events: NewEvent[]
+  contacts: NewContactHash[]
+  drawers: NewBookingDrawer[]
+}
 
 
 // Writes
@@ -61,6 +69,31 @@ const upsertSessions = (db: Db, rows: NewSession[]) =>
       },
     })
 
+const stored = (column: AnySQLiteColumn) => sql`${column}`
+const incoming = (column: AnySQLiteColumn) => sql.raw(`excluded.${column.name}`)
+
+/** The same merge as `mergeDrawer` (collect/rows.ts), for parts that arrive in different batches. */
+const upsertDrawers = (db: Db, rows: NewBookingDrawer[]) =>
+  db
+    .insert(bookingDrawers)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [bookingDrawers.siteId, bookingDrawers.id],
+      set: {
+        openedAt: sql`CASE WHEN ${incoming(bookingDrawers.kind)} IS NOT NULL THEN ${incoming(bookingDrawers.openedAt)}
+          WHEN ${stored(bookingDrawers.kind)} IS NOT NULL THEN ${stored(bookingDrawers.openedAt)}
+          ELSE min(${stored(bookingDrawers.openedAt)}, ${incoming(bookingDrawers.openedAt)}) END`,
+        focusedAt: sql`coalesce(min(${stored(bookingDrawers.focusedAt)}, ${incoming(bookingDrawers.focusedAt)}),
+          ${stored(bookingDrawers.focusedAt)}, ${incoming(bookingDrawers.focusedAt)})`,
+        ...Object.fromEntries(
+          (['kind', 'closedAt', 'visibleMs', 'closedBy'] as const).map((key) => [
+            key,
+            sql`coalesce(${incoming(bookingDrawers[key])}, ${stored(bookingDrawers[key])})`,
+          ])
+        ),
+      },
+    })
+
 /**
  * The statements that store one queue batch, sessions first (events and contacts reference them),
  * each under D1's bound-parameter limit. Retried events and already-captured contacts are ignored.
@@ -74,6 +107,7 @@ export function ingestStatements(db: Db, rows: IngestRows) {
     ...chunk(rows.contacts, rowsPerStatement(contactHashes)).map((part) =>
       db.insert(contactHashes).values(part).onConflictDoNothing()
     ),
+    ...chunk(rows.drawers, rowsPerStatement(bookingDrawers)).map((part) => upsertDrawers(db, part)),
   ]
 }
 
@@ -135,7 +169,7 @@ export function findSessionsByIds(
 }
 
 export type HashSighting = { hash: string; at: Date; session: Session }
-export type BookingOpen = { at: Date; session: Session }
+export type DrawerSighting = { drawer: BookingDrawer; session: Session }
 
 /**
  * Rung 2, for a whole page of bookings at once: captures of any of `hashes` (stored hashes, see
@@ -166,27 +200,32 @@ export function findContactSightings(
 
 export type TimeRange = { from: Date; to: Date }
 
-// Two bound parameters a range; with 40 site ids and the event type a statement stays under 100.
+// Two bound parameters a range; with 40 site ids a statement stays under 100.
 const RANGES_PER_QUERY = 25
 
 /**
- * Rung 3, for a whole page of bookings at once: openings of the booking widget inside any of `ranges`
- * (each booking's own window, overlapping ones merged). Never the page's whole time span: a page of bookings
- * updated today may have been created over weeks, and that span would read weeks of a site's traffic.
+ * Rung 3, for a whole page of bookings at once: booking-widget openings inside any of `ranges` (each
+ * booking's own window, overlapping ones merged), with what followed them. Never the page's whole time
+ * span: a page of bookings updated today may have been created over weeks, and that span would read
+ * weeks of a site's traffic.
  */
-export async function findBookingOpens(
+export async function findBookingDrawers(
   db: Db,
   q: { siteIds: string[]; ranges: TimeRange[] }
-): Promise<BookingOpen[]> {
-  const out: BookingOpen[] = []
+): Promise<DrawerSighting[]> {
+  const out: DrawerSighting[] = []
   for (const ranges of chunk(q.ranges, RANGES_PER_QUERY)) {
-    const within = or(...ranges.map((r) => and(gte(events.at, r.from), lte(events.at, r.to))))
+    const opened = bookingDrawers.openedAt
+    const within = or(...ranges.map((r) => and(gte(opened, r.from), lte(opened, r.to))))
     const rows = await perChunk(q.siteIds, [''], (s) =>
       db
-        .select({ at: events.at, session: getTableColumns(sessions) })
-        .from(events)
-        .innerJoin(sessions, and(eq(sessions.siteId, events.siteId), eq(sessions.id, events.sessionId)))
-        .where(and(inArray(events.siteId, s), eq(events.type, 'booking_open'), within))
+        .select({ drawer: getTableColumns(bookingDrawers), session: getTableColumns(sessions) })
+        .from(bookingDrawers)
+        .innerJoin(
+          sessions,
+          and(eq(sessions.siteId, bookingDrawers.siteId), eq(sessions.id, bookingDrawers.sessionId))
+        )
+        .where(and(inArray(bookingDrawers.siteId, s), within))
     )
     out.push(...rows)
   }

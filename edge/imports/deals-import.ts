@@ -52,7 +52,7 @@ export async function importDealsSlice(ctx: SliceContext): Promise<{ more: boole
           appointment.userId != null ? (people.doctors.get(appointment.userId) ?? null) : null
         const order = orders.get(appointment.id)!
         const title = dealTitle(appointment, doctor, order.services)
-        const draft = toDealDraft(appointment, { title, amount: order.amount })
+        const draft = toDealDraft(appointment, { title, amount: order.amount }, integration.timeZone)
         const stage = pipeline.stages.get(appointment.status)!
         return planDeal(draft, known.get(appointment.id), stage, scopeOf(ctx))
       })

@@ -76,7 +76,8 @@ export type DealDraft = {
 
 export function toDealDraft(
   appointment: Appointment,
-  read: { title: string; amount: number | null }
+  read: { title: string; amount: number | null },
+  timeZone: string
 ): DealDraft {
   return {
     medodsAppointmentId: appointment.id,
@@ -86,7 +87,7 @@ export function toDealDraft(
     medodsClientId: appointment.clientId ?? null,
     medodsUserId: appointment.userId ?? null,
     medodsOrderId: appointment.orderId ?? null,
-    createdAt: parseMedodsTime(appointment.createdAt),
+    createdAt: parseMedodsTime(appointment.createdAt, timeZone),
   }
 }
 

@@ -4,7 +4,7 @@ import { advanceRun } from '../db/imports'
 import { upsertRequests, type NewRequest } from '../db/request-writes'
 import { campaigns, sites, type ImportRun, type Integration } from '../db/schema'
 import {
-  findBookingOpens,
+  findBookingDrawers,
   findContactSightings,
   findSessionsByIds,
   mergeRanges,
@@ -13,12 +13,17 @@ import { createContactHasher } from '../collect/contact-hash'
 import { PAGE_LIMIT, type MedodsApi, type Page } from '../medods/client'
 import type { Appointment } from '../medods/schema'
 import { findSessionClaims } from '../db/request-claims'
-import type { Attributed, PageEvidence } from './attribution'
-import { matchPage, windowSuspects } from './page-match'
+import {
+  matchBookings,
+  SIGHTING_GRACE_MS,
+  sessionIdsIn,
+  type Attributed,
+  type Booking,
+  type Evidence,
+} from '../matching'
 import { contactKeys } from './contacts'
-import { sessionIdsIn } from './ladder'
 import { endOfList, nextOffset, peopleOf, sliceIsFull, unique, whenMissing } from './pages'
-import { onlineSourceIdsOf, toBooking, type Booking } from './transform'
+import { onlineSourceIdsOf, toBooking, type BookingRecord } from './transform'
 
 const MINUTE = 60_000
 const DAY = 24 * 60 * MINUTE
@@ -34,7 +39,8 @@ export type SliceContext = {
   maxPages: number
 }
 
-type Prepared = Booking & { at: Date; contactHashes: string[]; carriedIds: string[] }
+/** A booking as the request stores it, and as the matching sees it. */
+type Prepared = { record: BookingRecord; booking: Booking }
 
 /**
  * Imports online bookings page by page from the run's offset. Each page is committed in one atomic D1
@@ -54,11 +60,12 @@ export async function importRequestsSlice(ctx: SliceContext): Promise<{ more: bo
       (a) => a.appointmentSourceId != null && online.has(a.appointmentSourceId)
     )
     const { prepared, writes } = await prepareBookings(ctx, bookings, hasher)
-    const evidence = { ...(await gatherEvidence(db, siteIds, prepared, integration)), campaigns: rules }
-    const suspects = windowSuspects(prepared, evidence, integration)
+    const matchable = prepared.map((p) => p.booking)
+    const evidence = { ...(await gatherEvidence(db, siteIds, matchable, integration)), campaigns: rules }
+    const { suspects, decide } = matchBookings(matchable, evidence, integration)
     const claims = suspects.length ? await findSessionClaims(db, integration.id, suspects) : []
-    const matches = matchPage(prepared, { ...evidence, claims }, integration)
-    const rows = prepared.map((booking, i) => toRequestRow(ctx, booking, matches[i]!))
+    const matches = decide(claims)
+    const rows = prepared.map(({ record, booking }, i) => toRequestRow(ctx, record, booking, matches[i]!))
     await db.batch([
       advanceRun(db, run.id, nextOffset(page), {
         pages: 1,
@@ -103,14 +110,16 @@ async function prepareBookings(
     bookings.map(async (appointment): Promise<Prepared> => {
       const patient = appointment.clientId != null ? patients.get(appointment.clientId) : undefined
       const doctor = appointment.userId != null ? doctors.get(appointment.userId) : undefined
-      const booking = toBooking(appointment, patient, doctor)
-      const keys = await contactKeys(booking)
-      return {
-        ...booking,
-        at: booking.createdAt ?? ctx.now,
+      const record = toBooking(appointment, patient, doctor, ctx.integration.timeZone)
+      const keys = await contactKeys(record)
+      const booking: Booking = {
+        medodsAppointmentId: record.medodsAppointmentId,
+        createdAt: record.createdAt,
+        at: record.createdAt ?? ctx.now,
         contactHashes: await Promise.all(keys.map(hasher)),
-        carriedIds: sessionIdsIn(...booking.texts),
+        carriedIds: sessionIdsIn(...record.texts),
       }
+      return { record, booking }
     })
   )
   return { prepared, writes }
@@ -123,10 +132,10 @@ async function prepareBookings(
 async function gatherEvidence(
   db: Db,
   siteIds: string[],
-  bookings: Prepared[],
+  bookings: Booking[],
   integration: Integration
-): Promise<Omit<PageEvidence, 'campaigns'>> {
-  if (bookings.length === 0 || siteIds.length === 0) return { carried: [], sightings: [], opens: [] }
+): Promise<Pick<Evidence, 'carried' | 'sightings' | 'drawers'>> {
+  if (bookings.length === 0 || siteIds.length === 0) return { carried: [], sightings: [], drawers: [] }
   const times = bookings.map((b) => b.at.getTime())
   const carriedIds = unique(bookings.flatMap((b) => b.carriedIds))
   const hashes = unique(bookings.flatMap((b) => b.contactHashes))
@@ -138,41 +147,47 @@ async function gatherEvidence(
         to: new Date(b.at.getTime() + integration.windowAfterMinutes * MINUTE),
       }))
   )
-  const [carried, sightings, opens] = await Promise.all([
+  const [carried, sightings, drawers] = await Promise.all([
     carriedIds.length ? findSessionsByIds(db, siteIds, carriedIds) : [],
     hashes.length
       ? findContactSightings(db, {
           siteIds,
           hashes,
           from: new Date(Math.min(...times) - integration.lookbackDays * DAY),
-          to: new Date(Math.max(...times)),
+          to: new Date(Math.max(...times) + SIGHTING_GRACE_MS),
         })
       : [],
     // Read only when the rung may use them: their number grows with the site's traffic per window.
     integration.bookingWindowRung === 'on' && windows.length
-      ? findBookingOpens(db, { siteIds, ranges: windows })
+      ? findBookingDrawers(db, { siteIds, ranges: windows })
       : [],
   ])
-  return { carried, sightings, opens }
+  return { carried, sightings, drawers }
 }
 
-function toRequestRow(ctx: SliceContext, booking: Prepared, result: Attributed): NewRequest {
+function toRequestRow(
+  ctx: SliceContext,
+  record: BookingRecord,
+  booking: Booking,
+  result: Attributed
+): NewRequest {
   const { integration } = ctx
   return {
     id: crypto.randomUUID(),
     accountId: integration.accountId,
     integrationId: integration.id,
-    medodsAppointmentId: booking.medodsAppointmentId,
+    medodsAppointmentId: record.medodsAppointmentId,
     createdAt: booking.at,
-    createdAtKnown: booking.createdAt !== null,
-    medodsClientId: booking.medodsClientId,
-    name: booking.name,
-    phone: booking.phone,
-    email: booking.email,
-    doctor: booking.doctor,
-    status: booking.status,
+    createdAtKnown: record.createdAt !== null,
+    medodsClientId: record.medodsClientId,
+    name: record.name,
+    phone: record.phone,
+    email: record.email,
+    doctor: record.doctor,
+    status: record.status,
     matchMethod: result.method,
     candidates: result.candidates,
+    defaultReason: result.reason,
     sessionId: result.sessionId,
     campaignId: result.campaignId,
     sourceId: result.sourceId,
@@ -184,10 +199,16 @@ function toRequestRow(ctx: SliceContext, booking: Prepared, result: Attributed):
 
 function countMethods(rows: NewRequest[]) {
   const count = (method: NewRequest['matchMethod']) => rows.filter((r) => r.matchMethod === method).length
+  const because = (reason: NewRequest['defaultReason']) => rows.filter((r) => r.defaultReason === reason).length
   return {
     matchedSessionId: count('session_id'),
     matchedContact: count('contact'),
     matchedBookingWindow: count('booking_window'),
     defaulted: count('default'),
+    defaultNoVisitSignal: because('no_visit_signal'),
+    defaultAmbiguous: because('ambiguous'),
+    defaultVisitTaken: because('visit_taken'),
+    defaultRungOff: because('rung_off'),
+    defaultNoCreatedAt: because('no_created_at'),
   }
 }

@@ -1,7 +1,7 @@
 import { listCampaigns, listSources } from '../db/catalogue'
 import { createDb } from '../db/client'
 import { listRequests } from '../db/requests'
-import type { RequestRow } from '../db/schema'
+import type { DefaultReason, RequestRow } from '../db/schema'
 import { toPage } from '../api/pagination'
 import { createRouter } from '../validation'
 import { dayRange, formatDateTime, formatPhone } from './format'
@@ -14,8 +14,17 @@ const PATH = '/app/requests'
 const MATCH_METHOD: Record<RequestRow['matchMethod'], string> = {
   session_id: 'ID сессии в записи',
   contact: 'по телефону или e-mail',
-  booking_window: 'по времени записи',
+  booking_window: 'по окну онлайн-записи',
   default: 'по умолчанию',
+}
+
+/** Why a request got the default, in the words of the API's `reason` (edge/api/requests.ts). */
+const DEFAULT_REASON: Record<DefaultReason, string> = {
+  no_visit_signal: 'визит не найден: нет ID сессии, контакта или открытия онлайн-записи',
+  ambiguous: 'онлайн-запись была открыта у нескольких посетителей',
+  visit_taken: 'подходящий визит уже связан с другой заявкой',
+  rung_off: 'нет ID сессии и контакта, а связь по окну онлайн-записи выключена',
+  no_created_at: 'Medods не сообщил время создания записи',
 }
 
 function Utm({ row }: { row: RequestRow }) {
@@ -73,7 +82,12 @@ export const requestsPage = createRouter().get('/', async (c) => {
                   {row.email && <div class="muted">{row.email}</div>}
                 </td>
                 <td>{row.doctor ?? '—'}</td>
-                <td class="match">{MATCH_METHOD[row.matchMethod]}</td>
+                <td class="match">
+                  {MATCH_METHOD[row.matchMethod]}
+                  {row.matchMethod === 'default' && (
+                    <div class="muted reason">{DEFAULT_REASON[row.defaultReason ?? 'no_visit_signal']}</div>
+                  )}
+                </td>
                 <td class="campaign">
                   {row.campaignId
                     ? (campaignName.get(row.campaignId) ?? row.campaignId)

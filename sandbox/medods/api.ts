@@ -13,6 +13,8 @@ export type SandboxState = {
   updatedAtAfterInclusive: boolean
   /** v2 may not expose `createdAt` (medods-api.md §5.1); off serves appointments without it. */
   withCreatedAt: boolean
+  /** The offset of `createdAt` is unconfirmed too: on serves Moscow wall-clock time without one. */
+  createdAtWithoutOffset: boolean
   requests: { method: string; path: string; query: string; status: number }[]
 }
 
@@ -38,9 +40,11 @@ export function createApiV2(state: SandboxState) {
   const api = new Hono()
   const serve = <T extends Row>(resource: string, record: T): Record<string, unknown> => {
     if (state.faults.malformed.has(`${resource}/${record.id}`)) return breakRecord(record)
-    if (resource !== 'appointments' || state.withCreatedAt) return record
-    const { createdAt: _hidden, ...rest } = record as T & { createdAt?: string }
-    return rest
+    if (resource !== 'appointments') return record
+    const { createdAt, ...rest } = record as T & { createdAt?: string }
+    if (!state.withCreatedAt) return rest
+    if (!state.createdAtWithoutOffset || !createdAt) return record
+    return { ...rest, createdAt: createdAt.replace('T', ' ').replace(/[+-]\d\d:\d\d$/, '') }
   }
 
   api.use(async (c, next) => {

@@ -30,6 +30,8 @@ export type SandboxOptions = {
   now?: () => number
   updatedAtAfterInclusive?: boolean
   withCreatedAt?: boolean
+  /** Serve `createdAt` as clinic wall-clock time without a UTC offset ("2026-12-01 14:03:22"). */
+  createdAtWithoutOffset?: boolean
   counts?: { clients: number; appointments: number }
 }
 
@@ -46,6 +48,7 @@ export function createMedodsSandbox(options: SandboxOptions = {}) {
     now,
     updatedAtAfterInclusive: options.updatedAtAfterInclusive ?? false,
     withCreatedAt: options.withCreatedAt ?? true,
+    createdAtWithoutOffset: options.createdAtWithoutOffset ?? false,
     requests: [],
   }
   // Not strict: Medods links to the booking page both with and without the trailing slash.

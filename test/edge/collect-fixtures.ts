@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers'
-import type { WireEvent, WirePayload, WireTouch } from '../../widget/src/wire'
+import type { WireInput as WirePayload } from '../../edge/collect/wire-schema'
+import type { WireEvent, WireTouch } from '../../widget/src/wire'
 
 export const T0 = Date.parse('2026-03-02T09:00:00Z')
 

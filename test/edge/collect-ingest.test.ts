@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { storedContactHash } from '../../edge/collect/contact-hash'
 import type { IngestMessage } from '../../edge/collect/wire-schema'
 import worker from '../../edge/index'
-import type { WirePayload } from '../../widget/src/wire'
+import type { WireInput as WirePayload } from '../../edge/collect/wire-schema'
 import { pageview, payload, seedSite, T0, touch, uuid } from './collect-fixtures'
 
 const SITE = 'site-ingest'

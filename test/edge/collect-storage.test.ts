@@ -11,14 +11,14 @@ import { rowsFor } from '../../edge/collect/rows'
 import type { IngestMessage } from '../../edge/collect/wire-schema'
 import { createDb } from '../../edge/db/client'
 import {
-  findBookingOpens,
+  findBookingDrawers,
   findContactSightings,
   findSessionsByIds,
   mergeRanges,
   ingestStatements,
 } from '../../edge/db/sessions'
 import worker from '../../edge/index'
-import type { WirePayload } from '../../widget/src/wire'
+import type { WireInput as WirePayload } from '../../edge/collect/wire-schema'
 import { countRows, pageview, payload, seedSite, T0, touch, uuid } from './collect-fixtures'
 
 const SITE = 'site-store'
@@ -77,7 +77,12 @@ describe('D1 statements per ingest batch', () => {
     const messages = Array.from({ length: 100 }, () =>
       message(payload({ e: twentyEvents().map((e) => ({ ...e, h: [`p:${'a'.repeat(64)}`] })) }))
     )
-    const rows = await rowsFor(messages, await createContactHasher('k'))
+    const drawers = Array.from({ length: 100 }, () => {
+      const open = pageview({ t: 'booking_open', n: 'iframe' })
+      return message(payload({ e: [open, pageview({ t: 'booking_close', o: open.i, d: 1000, a: T0 + 2000 })] }))
+    })
+    const rows = await rowsFor([...messages, ...drawers], await createContactHasher('k'))
+    expect(rows.drawers).toHaveLength(100)
     const statements = ingestStatements(createDb(env.DB), rows)
     for (const statement of statements) expect(statement.toSQL().params.length).toBeLessThan(100)
   })
@@ -92,7 +97,7 @@ describe('the matching-ladder queries', () => {
   })
   const opened = payload({ e: [pageview({ t: 'booking_open', a: T0 - 10 * MIN })] })
   const openedTwice = payload({
-    e: [pageview({ t: 'booking_open', a: T0 - 20 * MIN }), pageview({ t: 'booking_open', a: T0 })],
+    e: [pageview({ t: 'booking_open', a: T0 - 20 * MIN }), pageview({ t: 'booking_open', n: 'iframe', a: T0 })],
   })
   const tooEarly = payload({ e: [pageview({ t: 'booking_open', a: T0 - 31 * MIN })] })
   const elsewhere = payload({
@@ -140,14 +145,14 @@ describe('the matching-ladder queries', () => {
   })
 
   it('reads only the openings inside the given ranges, not the time between them', async () => {
-    const found = await findBookingOpens(db(), {
+    const found = await findBookingDrawers(db(), {
       siteIds: [SITE],
       ranges: [
         { from: new Date(T0 - 21 * MIN), to: new Date(T0 - 19 * MIN) },
         { from: new Date(T0 - MIN), to: new Date(T0 + MIN) },
       ],
     })
-    expect(found.map((o) => o.at.getTime()).sort()).toEqual([T0 - 20 * MIN, T0])
+    expect(found.map((o) => o.drawer.openedAt.getTime()).sort()).toEqual([T0 - 20 * MIN, T0])
     expect(found.every((o) => o.session.id === openedTwice.s)).toBe(true)
   })
 
@@ -166,18 +171,104 @@ describe('the matching-ladder queries', () => {
   })
 
   it('finds every opening of the booking widget in a time range, with its session', async () => {
-    const found = await findBookingOpens(db(), {
+    const found = await findBookingDrawers(db(), {
       siteIds: [SITE],
       ranges: [{ from: new Date(T0 - 30 * MIN), to: new Date(T0 + 5 * MIN) }],
     })
-    const opens = found.map((o) => [o.session.id, o.at.getTime()]).sort()
+    const opens = found.map((o) => [o.session.id, o.drawer.openedAt.getTime(), o.drawer.kind]).sort()
     expect(opens).toEqual(
       [
-        [opened.s, T0 - 10 * MIN],
-        [openedTwice.s, T0 - 20 * MIN],
-        [openedTwice.s, T0],
+        [opened.s, T0 - 10 * MIN, 'link'],
+        [openedTwice.s, T0 - 20 * MIN, 'link'],
+        [openedTwice.s, T0, 'iframe'],
       ].sort()
     )
+  })
+})
+
+describe('booking drawers', () => {
+  const db = () => createDb(env.DB)
+  const drawerOf = async (site: string, id: string) =>
+    env.DB.prepare('SELECT * FROM booking_drawers WHERE site_id = ? AND id = ?').bind(site, id).first()
+
+  it('assembles a drawer from its open, focus and close in whatever order and batch they arrive', async () => {
+    const site = 'site-drawers'
+    await seedSite(site, 'key-drawers')
+    const orders = [
+      ['open', 'focus', 'close'],
+      ['close', 'focus', 'open'],
+      ['focus', 'close', 'open'],
+    ]
+    for (const [n, order] of orders.entries()) {
+      const base = payload({ b: T0 })
+      const open = pageview({ t: 'booking_open', n: 'iframe', a: T0 + MIN })
+      const parts = {
+        open,
+        focus: pageview({ t: 'booking_focus', o: open.i, a: T0 + MIN + 5_000 }),
+        close: pageview({ t: 'booking_close', o: open.i, d: 170_000, n: 'unload', a: T0 + 4 * MIN }),
+      }
+      const sends = order.map((name) => ({ ...base, e: [parts[name as keyof typeof parts]] }))
+      // The first order in one batch, the others one send per batch (and the last send twice: a retry).
+      if (n === 0) await deliver(sends.map((p) => message(p, site, T0 + 5 * MIN)))
+      else for (const p of [...sends, sends.at(-1)!]) await deliver([message(p, site, T0 + 5 * MIN)])
+      expect(await drawerOf(site, open.i)).toMatchObject({
+        session_id: base.s,
+        kind: 'iframe',
+        opened_at: T0 + MIN,
+        focused_at: T0 + MIN + 5_000,
+        closed_at: T0 + 4 * MIN,
+        visible_ms: 170_000,
+        closed_by: 'unload',
+      })
+    }
+    const found = await findBookingDrawers(db(), {
+      siteIds: [site],
+      ranges: [{ from: new Date(T0), to: new Date(T0 + 2 * MIN) }],
+    })
+    expect(found).toHaveLength(3)
+  })
+
+  it('estimates the opening from the close until the open arrives', async () => {
+    const site = 'site-drawers-close-only'
+    await seedSite(site, 'key-drawers-close-only')
+    const openId = uuid()
+    const close = pageview({ t: 'booking_close', o: openId, d: 60_000, a: T0 + 3 * MIN })
+    await deliver([message(payload({ e: [close] }), site, T0 + 5 * MIN)])
+    expect(await drawerOf(site, openId)).toMatchObject({
+      kind: null,
+      opened_at: T0 + 2 * MIN,
+      closed_at: T0 + 3 * MIN,
+      closed_by: 'hide',
+    })
+  })
+})
+
+describe('client clocks', () => {
+  it('moves the times of a skewed browser onto the receipt clock by its send time', async () => {
+    const site = 'site-skew'
+    await seedSite(site, 'key-skew')
+    const skew = -3 * MIN // this browser's clock runs 3 minutes behind
+    const open = pageview({ t: 'booking_open', n: 'iframe', a: T0 + skew, h: [`p:${'3'.repeat(64)}`] })
+    // Sent 10 s after the event (client clock), received at T0 + 10 s.
+    const p = payload({ b: T0 - MIN + skew, w: T0 + 10_000 + skew, e: [open] })
+    await deliver([message(p, site, T0 + 10_000)])
+    const session = await env.DB.prepare('SELECT started_at FROM sessions WHERE site_id = ?').bind(site).first()
+    expect(session).toEqual({ started_at: T0 - MIN })
+    const event = await env.DB.prepare('SELECT at FROM events WHERE site_id = ?').bind(site).first()
+    expect(event).toEqual({ at: T0 })
+    const contact = await env.DB.prepare('SELECT at FROM contact_hashes WHERE site_id = ?').bind(site).first()
+    expect(contact).toEqual({ at: T0 })
+    const drawer = await env.DB.prepare('SELECT opened_at FROM booking_drawers WHERE site_id = ?').bind(site).first()
+    expect(drawer).toEqual({ opened_at: T0 })
+  })
+
+  it('keeps the times of a send without a send time, capped at the receipt', async () => {
+    const site = 'site-no-send-time'
+    await seedSite(site, 'key-no-send-time')
+    const ahead = pageview({ a: T0 + 10 * MIN })
+    await deliver([message(payload({ b: T0, e: [ahead] }), site, T0 + MIN)])
+    const event = await env.DB.prepare('SELECT at FROM events WHERE site_id = ?').bind(site).first()
+    expect(event).toEqual({ at: T0 + MIN })
   })
 })
 

@@ -34,7 +34,7 @@ const appointment: Appointment = {
   appointmentType: { id: 1, title: 'Первичный прием' },
 }
 const draft = (over: Partial<DealDraft> = {}): DealDraft => ({
-  ...toDealDraft(appointment, { title: 'Первичный прием', amount: 0 }),
+  ...toDealDraft(appointment, { title: 'Первичный прием', amount: 0 }, 'Europe/Moscow'),
   ...over,
 })
 const stored = (now: Date, d: DealDraft, s: PipelineStage) =>

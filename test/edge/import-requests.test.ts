@@ -203,27 +203,32 @@ describe('the booking-window rung', () => {
     return { sandbox, clinic, at, opener, book }
   }
 
-  it('is off by default: a lone window opener leaves the booking on the default campaign, unread', async () => {
-    const account = 'acc-window-off'
-    const { sandbox, clinic, at, book } = await loneCandidate(account, {})
+  it('is on by default: the lone visit that followed a booking link near the booking gets it', async () => {
+    const account = 'acc-window-default'
+    const { sandbox, clinic, at, opener, book } = await loneCandidate(account, {})
     const integration = await send(account, 'GET', `/api/v1/integrations/${clinic.integrationId}`)
-    expect(integration.body.bookingWindowRung).toBe('off')
+    expect(integration.body).toMatchObject({ bookingWindowRung: 'on', timeZone: 'Europe/Moscow' })
     const id = book('lone', at, '12:00', '79990000101')
     await importAll(importDeps(sandbox), clinic.integrationId)
     const r = (await requestsOf(account, clinic.integrationId)).find((x) => x.medodsAppointmentId === id)
-    expect(r).toMatchObject({ matchMethod: 'default', candidates: 0, sessionId: null, campaignId: clinic.fallbackId })
+    expect(r).toMatchObject({ matchMethod: 'booking_window', candidates: 1, sessionId: opener, reason: null })
   })
 
-  it('is turned on per integration, and refuses anything but on or off', async () => {
+  it('is turned off per integration, says so as the reason, and refuses anything but on or off', async () => {
     const account = 'acc-window-setting'
-    const { clinic } = await loneCandidate(account, {})
+    const { sandbox, clinic, at, book } = await loneCandidate(account, {})
     const path = `/api/v1/integrations/${clinic.integrationId}`
     const bad = await send(account, 'PATCH', path, { bookingWindowRung: 'sometimes' })
     expect(bad.status).toBe(400)
     expect(bad.body.error.code).toBeTypeOf('string')
-    const on = await send(account, 'PATCH', path, { bookingWindowRung: 'on' })
-    expect(on.status).toBe(200)
-    expect((await send(account, 'GET', path)).body.bookingWindowRung).toBe('on')
+    const off = await send(account, 'PATCH', path, { bookingWindowRung: 'off' })
+    expect(off.status).toBe(200)
+    const id = book('lone', at, '12:00', '79990000104')
+    await importAll(importDeps(sandbox), clinic.integrationId)
+    const r = (await requestsOf(account, clinic.integrationId)).find((x) => x.medodsAppointmentId === id)
+    expect(r).toMatchObject({ matchMethod: 'default', candidates: 0, reason: 'rung_off', campaignId: clinic.fallbackId })
+    const runs = await send(account, 'GET', `/api/v1/import-runs?integrationId=${clinic.integrationId}`)
+    expect(runs.body.data.at(-1).defaultReasons).toMatchObject({ rungOff: 1 })
   })
 
   it('gives no booking a session that a contact already ties to another booking', async () => {
@@ -241,6 +246,58 @@ describe('the booking-window rung', () => {
     await importAll(importDeps(sandbox), clinic.integrationId, Date.now() + 1)
     const again = (await requestsOf(account, clinic.integrationId)).find((x) => x.medodsAppointmentId === second)
     expect(again).toMatchObject({ status: 'approved', matchMethod: 'default', candidates: 0, sessionId: null })
+  })
+})
+
+describe('booking drawers and clocks', () => {
+  /** A visit whose booking drawer is open from `from` to `to`, focused or not. */
+  const drawerVisit = async (siteId: string, from: number, to: number, focused = true) => {
+    const open = crypto.randomUUID()
+    const events = [
+      { i: open, t: 'booking_open' as const, n: 'iframe', a: from },
+      ...(focused ? [{ t: 'booking_focus' as const, o: open, a: from + 15_000 }] : []),
+      { t: 'booking_close' as const, o: open, d: to - from, n: 'hide', a: to },
+    ]
+    return visit(siteId, from - 5 * MINUTE, events)
+  }
+
+  it('gives a booking to the visit whose drawer was open and used at its creation, not to one who left', async () => {
+    const account = 'acc-drawers'
+    let clock = Date.now()
+    const sandbox = createMedodsSandbox({ now: () => clock, counts: { clients: 0, appointments: 0 } })
+    const clinic = await setUpClinic(account)
+    const at = Date.now() - 2 * HOUR
+    const booker = await drawerVisit(clinic.siteId, at - 3 * MINUTE, at + 10_000)
+    await drawerVisit(clinic.siteId, at - 90_000, at - 60_000, true) // closed before the booking
+    await drawerVisit(clinic.siteId, at - 30_000, at + 20_000, false) // open, never used
+    clock = at
+    const slot = `${moscowParts(Date.now() + 24 * HOUR).date} 14:00`
+    const booked = sandbox.book({ doctorId: 160, slot, surname: 'Тестова', name: 'Вера', phone: '79990000105' })
+    clock = Date.now()
+    await importAll(importDeps(sandbox), clinic.integrationId)
+    const [r] = await requestsOf(account, clinic.integrationId)
+    expect(booked).toHaveProperty('appointment')
+    expect(r).toMatchObject({ matchMethod: 'booking_window', candidates: 1, sessionId: booker, reason: null })
+  })
+
+  it('reads Medods times without an offset in the clinic time zone, not as UTC', async () => {
+    const account = 'acc-wall-clock'
+    let clock = Date.now()
+    const sandbox = createMedodsSandbox({
+      now: () => clock,
+      counts: { clients: 0, appointments: 0 },
+      createdAtWithoutOffset: true,
+    })
+    const clinic = await setUpClinic(account)
+    const at = Math.floor((Date.now() - 2 * HOUR) / 1000) * 1000
+    const booker = await drawerVisit(clinic.siteId, at - 3 * MINUTE, at + 10_000)
+    clock = at
+    const slot = `${moscowParts(Date.now() + 24 * HOUR).date} 15:00`
+    sandbox.book({ doctorId: 160, slot, surname: 'Тестова', name: 'Ольга', phone: '79990000106' })
+    clock = Date.now()
+    await importAll(importDeps(sandbox), clinic.integrationId)
+    const [r] = await requestsOf(account, clinic.integrationId)
+    expect(r).toMatchObject({ createdAt: new Date(at).toISOString(), matchMethod: 'booking_window', sessionId: booker })
   })
 })
 

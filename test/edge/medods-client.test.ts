@@ -17,6 +17,14 @@ describe('Medods client against the sandbox', () => {
     expect(client.stats).toEqual({ requests: 2, retries: 0, malformedSkipped: 0 })
   })
 
+  it('serves createdAt as Moscow wall-clock time without an offset when asked to', async () => {
+    const { sandbox, client } = sandboxClient({ createdAtWithoutOffset: true })
+    const [page] = await allPages(client.appointments())
+    const first = page!.items[0]!
+    expect(first.createdAt).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/)
+    expect(sandbox.data.appointments[0]!.createdAt).toBe(`${String(first.createdAt).replace(' ', 'T')}+03:00`)
+  })
+
   it('passes updatedAtAfter and resumes from a stored offset', async () => {
     const { sandbox, client } = sandboxClient()
     const changed = sandbox.updateAppointment(5010, { status: 'paid' })

@@ -35,7 +35,7 @@ attempt(() => {
       send(endpoint, {
         ...ids,
         k: site,
-        u: clip(location.href, 1000),
+        u: touch.l, // this page, clipped as the collector's limit wants
         e: [{ i: uuid(), t, a, ...extra }],
       })
     })

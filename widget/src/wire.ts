@@ -21,8 +21,12 @@ export type WireTouch = {
 
 export type WireEventType =
   | 'pageview'
-  | 'booking_open'
-  | 'booking_message'
+  | 'booking_open' // the booking iframe became visible (n "iframe"), or a link to the site was followed (n "link")
+  | 'booking_focus' // focus moved into the open drawer's iframe; once per opening
+  // the open drawer's iframe was hidden or removed, or the page was hidden or left; for a link followed to
+  // a new tab: the page visible again after being hidden, or left
+  | 'booking_close'
+  | 'booking_message' // sent by older widgets only; still accepted
   | 'form_submit'
   | 'identify'
   | 'custom' // track(name) of the public API; the name is in n
@@ -32,11 +36,16 @@ export type WireEvent = {
   t: WireEventType // type
   a: number // when, ms since epoch (client clock)
   u?: string // page URL at the event
-  n?: string // name: form id or name, booking button text, or the booking message's type
+  // name: form id or name, how a booking opened ("iframe", "link"), or on booking_close "unload" when the
+  // page was hidden or left (absent: the iframe was hidden or removed, or the visitor came back from the
+  // booking tab a link opened)
+  n?: string
   // contact hashes, never raw contacts: "p:" + sha256hex(phone as E.164 digits, e.g. 79991234567)
   // or "e:" + sha256hex(trimmed lowercased email); on identify and form_submit events
   h?: string[]
   z?: number // size of a booking_message's data in characters of its JSON (the data itself is never sent)
+  o?: string // booking_focus, booking_close: the id (i) of the booking_open they belong to
+  d?: number // booking_close: milliseconds the drawer was visible (a link: since the click), an integer
 }
 
 export type WirePayload = {
@@ -48,4 +57,7 @@ export type WirePayload = {
   f: WireTouch // first touch (write-once per visitor)
   c: WireTouch // current touch of this session
   e: WireEvent[] // 1 to 20 events
+  // send time, ms since epoch (client clock), set by each fetch, a retry's too: receipt time − w is the
+  // client clock's offset
+  w: number
 }

@@ -1,5 +1,13 @@
 import { sql } from 'drizzle-orm'
-import { check, foreignKey, index, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import {
+  check,
+  foreignKey,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+} from 'drizzle-orm/sqlite-core'
 import { msTime } from './columns'
 import { sites } from './catalogue'
 
@@ -7,6 +15,8 @@ export const TOUCH_TYPES = ['utm', 'organic', 'referral', 'direct'] as const
 export const EVENT_TYPES = [
   'pageview',
   'booking_open',
+  'booking_focus',
+  'booking_close',
   'booking_message',
   'form_submit',
   'identify',
@@ -82,9 +92,42 @@ export const events = sqliteTable(
       columns: [t.siteId, t.sessionId],
       foreignColumns: [sessions.siteId, sessions.id],
     }).onDelete('cascade'),
-    // The booking-window rung: booking_open events of a site in a time window.
-    index('events_site_type_at_idx').on(t.siteId, t.type, t.at),
     index('events_session_idx').on(t.siteId, t.sessionId),
+  ]
+)
+
+export const DRAWER_KINDS = ['iframe', 'link'] as const
+export const DRAWER_CLOSES = ['hide', 'remove', 'unload', 'return'] as const
+
+/**
+ * One opening of the booking widget, assembled from its booking_open, booking_focus and booking_close
+ * events (keyed by the open's event id) in whatever order they arrive. `iframe`: the drawer became
+ * visible, until it was hidden, removed or the page left; `link`: a link to the booking site was
+ * followed, until the visitor came back to the page (`return`) or left it, or a moment when neither was
+ * seen. Times are corrected client times (collect/rows.ts). Until the open arrives, `openedAt` is
+ * estimated from the close (closed minus visible time) or the focus, and `kind` is null.
+ */
+export const bookingDrawers = sqliteTable(
+  'booking_drawers',
+  {
+    siteId: text('site_id').notNull(),
+    id: text('id').notNull(),
+    sessionId: text('session_id').notNull(),
+    kind: text('kind', { enum: DRAWER_KINDS }),
+    openedAt: msTime('opened_at'),
+    focusedAt: integer('focused_at', { mode: 'timestamp_ms' }),
+    closedAt: integer('closed_at', { mode: 'timestamp_ms' }),
+    visibleMs: integer('visible_ms'),
+    closedBy: text('closed_by', { enum: DRAWER_CLOSES }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.siteId, t.id] }),
+    foreignKey({
+      columns: [t.siteId, t.sessionId],
+      foreignColumns: [sessions.siteId, sessions.id],
+    }).onDelete('cascade'),
+    // The booking-window rung: a site's drawers opened inside each booking's window.
+    index('booking_drawers_site_opened_idx').on(t.siteId, t.openedAt),
   ]
 )
 
@@ -121,3 +164,5 @@ export type Session = typeof sessions.$inferSelect
 export type NewSession = typeof sessions.$inferInsert
 export type NewEvent = typeof events.$inferInsert
 export type NewContactHash = typeof contactHashes.$inferInsert
+export type NewBookingDrawer = typeof bookingDrawers.$inferInsert
+export type BookingDrawer = typeof bookingDrawers.$inferSelect

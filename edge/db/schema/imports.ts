@@ -3,6 +3,20 @@ import { createdAt, updatedAt } from './columns'
 
 // Imports from Medods (issue #6): runs, the Medods records they cache, and the requests they produce.
 
+/**
+ * Why no rung held: nothing of the visit was found; several visits fit; the one that fits explains
+ * another booking; no carried id or contact, and the booking-window rung is off; the booking has no
+ * creation time, so the window rung cannot apply.
+ */
+export const DEFAULT_REASONS = [
+  'no_visit_signal',
+  'ambiguous',
+  'visit_taken',
+  'rung_off',
+  'no_created_at',
+] as const
+export type DefaultReason = (typeof DEFAULT_REASONS)[number]
+
 /** One import of one kind for one integration; counters grow page by page, each page committed atomically. */
 export const importRuns = sqliteTable(
   'import_runs',
@@ -23,6 +37,12 @@ export const importRuns = sqliteTable(
     matchedContact: integer('matched_contact').notNull().default(0),
     matchedBookingWindow: integer('matched_booking_window').notNull().default(0),
     defaulted: integer('defaulted').notNull().default(0),
+    /** Why the defaulted requests got the default, one counter per `DEFAULT_REASONS` entry. */
+    defaultNoVisitSignal: integer('default_no_visit_signal').notNull().default(0),
+    defaultAmbiguous: integer('default_ambiguous').notNull().default(0),
+    defaultVisitTaken: integer('default_visit_taken').notNull().default(0),
+    defaultRungOff: integer('default_rung_off').notNull().default(0),
+    defaultNoCreatedAt: integer('default_no_created_at').notNull().default(0),
     malformed: integer('malformed').notNull().default(0),
     /** Deals runs: deals whose order could not be read, stored with the amount unknown. */
     amountUnknown: integer('amount_unknown').notNull().default(0),
@@ -86,6 +106,8 @@ export const requests = sqliteTable(
       enum: ['session_id', 'contact', 'booking_window', 'default'],
     }).notNull(),
     candidates: integer('candidates').notNull(),
+    /** Why a `default` request got the default (null for a match). */
+    defaultReason: text('default_reason', { enum: DEFAULT_REASONS }),
     sessionId: text('session_id'),
     campaignId: text('campaign_id'),
     sourceId: text('source_id'),

@@ -38,8 +38,10 @@ export const integrations = sqliteTable(
     lookbackDays: integer('lookback_days').notNull().default(30),
     windowBeforeMinutes: integer('window_before_minutes').notNull().default(30),
     windowAfterMinutes: integer('window_after_minutes').notNull().default(5),
-    /** Whether the booking-window rung matches (BENCHMARKS.md: it costs precision; off by default). */
-    bookingWindowRung: text('booking_window_rung', { enum: ['off', 'on'] }).notNull().default('off'),
+    /** Whether the booking-window rung matches (on by default since drawers are intervals: BENCHMARKS.md). */
+    bookingWindowRung: text('booking_window_rung', { enum: ['off', 'on'] }).notNull().default('on'),
+    /** The clinic's IANA time zone: Medods times without a UTC offset are read in it. */
+    timeZone: text('time_zone').notNull().default('Europe/Moscow'),
     /** Import cursors (Medods `updatedAtAfter`, unix seconds), kept by the importer. */
     requestsCursor: integer('requests_cursor'),
     dealsCursor: integer('deals_cursor'),

@@ -1,4 +1,4 @@
-import type { WirePayload } from '../../../widget/src/wire'
+import type { WireInput as WirePayload } from '../../../edge/collect/wire-schema'
 import { BROWSER_UA, pageview, payload, T0, touch } from '../collect-fixtures'
 import { BASE } from '../helpers'
 import { workerFetch } from './worker-fetch'

@@ -16,7 +16,7 @@ export const MEDODS = 'https://online-demo.medods.ru'
 export const SITE_KEY = 'demo-site-key'
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
-const WIDGET_JS = readFileSync(path.join(import.meta.dirname, '../../../dist/widget.js'), 'utf8')
+export const WIDGET_JS = readFileSync(path.join(import.meta.dirname, '../../../dist/widget.js'), 'utf8')
 
 export const widgetTag = (attributes = 'data-allow-bots') =>
   `<script async src="${WORKER}/w.js" data-site="${SITE_KEY}" ${attributes}></script>`
