@@ -96,8 +96,7 @@ function drawerPart(e: WireEvent, at: Date): Omit<NewBookingDrawer, 'siteId' | '
   if (e.t === 'booking_open') return { id: e.i, kind: e.n === 'iframe' ? 'iframe' : 'link', openedAt: at }
   if (e.t === 'booking_focus') return { id: e.o!, openedAt: at, focusedAt: at }
   if (e.t !== 'booking_close') return null
-  // The widget names only "unload" (the page hidden or left); a close without it is the drawer hidden or
-  // removed, or for a link the visitor's return.
+  // A close without "unload" is the drawer hidden or removed, or for a link the visitor's return.
   const closedBy = DRAWER_CLOSES.find((reason) => reason === e.n) ?? 'hide'
   const openedAt = new Date(at.getTime() - e.d!)
   return { id: e.o!, openedAt, closedAt: at, visibleMs: e.d!, closedBy }

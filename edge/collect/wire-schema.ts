@@ -72,7 +72,14 @@ const event = z
     // Accepted for the widget's diagnostics, not stored.
     z: z.number().int().min(0).optional(),
     o: id.optional(),
-    d: z.number().int().min(0).max(DAY_MS).optional(),
+    // A drawer left open for days is not refused (that would lose the payload's other events): capped.
+    d: z
+      .number()
+      .int()
+      .min(0)
+      .max(8.64e15)
+      .transform((ms) => Math.min(ms, DAY_MS))
+      .optional(),
   })
   .refine((e) => e.o !== undefined || (e.t !== 'booking_focus' && e.t !== 'booking_close'), {
     message: 'booking_focus and booking_close need o, the id of their booking_open',

@@ -8,7 +8,11 @@ import { env } from 'cloudflare:workers'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createContactHasher, storedContactHash } from '../../edge/collect/contact-hash'
 import { rowsFor } from '../../edge/collect/rows'
-import type { IngestMessage } from '../../edge/collect/wire-schema'
+import {
+  wirePayloadSchema,
+  type IngestMessage,
+  type WireInput as WirePayload,
+} from '../../edge/collect/wire-schema'
 import { createDb } from '../../edge/db/client'
 import {
   findBookingDrawers,
@@ -18,7 +22,6 @@ import {
   ingestStatements,
 } from '../../edge/db/sessions'
 import worker from '../../edge/index'
-import type { WireInput as WirePayload } from '../../edge/collect/wire-schema'
 import { countRows, pageview, payload, seedSite, T0, touch, uuid } from './collect-fixtures'
 
 const SITE = 'site-store'
@@ -226,6 +229,17 @@ describe('booking drawers', () => {
       ranges: [{ from: new Date(T0), to: new Date(T0 + 2 * MIN) }],
     })
     expect(found).toHaveLength(3)
+  })
+
+  it('caps a drawer left open for days at a day instead of refusing the send', async () => {
+    const site = 'site-drawers-long'
+    await seedSite(site, 'key-drawers-long')
+    const openId = uuid()
+    const close = pageview({ t: 'booking_close', o: openId, d: 3 * DAY, n: 'unload', a: T0 })
+    const parsed = wirePayloadSchema.parse(payload({ b: T0 - 3 * DAY, e: [close] }))
+    expect(parsed.e[0]!.d).toBe(DAY)
+    await deliver([{ siteId: site, receivedAt: T0 + MIN, payload: parsed }])
+    expect(await drawerOf(site, openId)).toMatchObject({ visible_ms: DAY, opened_at: T0 - DAY })
   })
 
   it('estimates the opening from the close until the open arrives', async () => {

@@ -194,7 +194,7 @@ describe('one session explains one booking, across the page', () => {
 
   it('treats a link followed to a new tab as open until the visitor returned', () => {
     const away = (from: number, to: number) =>
-      drawer('s', from, to, { kind: 'link', focusedAt: null, closedBy: 'return' })
+      drawer('s', from, to, { kind: 'link', focusedAt: null, closedBy: 'hide' })
     const one = (d: DrawerSighting) => run([booking(1, T)], evidence({ drawers: [d] }))[0]
     expect(one(away(T - 4 * MINUTE, T + 20 * SECOND))).toEqual(window('s'))
     // Back on the clinic's page before the booking was made: not the booker.

@@ -51,7 +51,7 @@ type Drawer = { o: string; a: number; f?: 1; e?: HTMLIFrameElement }
 /**
  * Links a visit to what follows it: submits of the site's forms (never preventDefault, contacts
  * hashed), links to the Medods online-booking site, and its drawer as an interval (open, focus,
- * close) or talking to the page. Listeners capture on window, first of all, inside `attempt`.
+ * close). Listeners capture on window, first of all, inside `attempt`.
  */
 export function watchLinks(record: RecordEvent, sessionId: () => string, bookingOrigin?: string) {
   // An origin, a link or an iframe src: exactly https://online-*.medods.ru or the extra origin.

@@ -97,14 +97,14 @@ export const events = sqliteTable(
 )
 
 export const DRAWER_KINDS = ['iframe', 'link'] as const
-export const DRAWER_CLOSES = ['hide', 'remove', 'unload', 'return'] as const
+/** How a drawer closed: `unload`, the page hidden or left; `hide`, anything else the widget saw. */
+export const DRAWER_CLOSES = ['hide', 'unload'] as const
 
 /**
  * One opening of the booking widget, assembled from its booking_open, booking_focus and booking_close
  * events (keyed by the open's event id) in whatever order they arrive. `iframe`: the drawer became
  * visible, until it was hidden, removed or the page left; `link`: a link to the booking site was
- * followed, until the visitor came back to the page (`return`) or left it, or a moment when neither was
- * seen. Times are corrected client times (collect/rows.ts). Until the open arrives, `openedAt` is
+ * followed, until the visitor came back to the page or left it, or a moment when neither was seen. Times are corrected client times (collect/rows.ts). Until the open arrives, `openedAt` is
  * estimated from the close (closed minus visible time) or the focus, and `kind` is null.
  */
 export const bookingDrawers = sqliteTable(
