@@ -42,7 +42,7 @@ export async function seedDemoIntegration(origin, token, medods) {
       secretKey: medods.secretKey,
       sendRequests: true,
       defaultAttribution: { kind: 'campaign', campaignId: fallback.id },
-      // The demo's one visitor books through the drawer: the opt-in window rung is what matches it.
+      // The demo's one visitor books through the drawer: the window rung (on by default) matches it.
       bookingWindowRung: 'on',
     }))
   )
