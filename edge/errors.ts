@@ -1,3 +1,4 @@
+import { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
@@ -28,17 +29,43 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   internal_error: 500,
 }
 
-/** The one error type handlers throw; `onError` renders it as `{ error: { code, message, requestId } }`. */
+/** What is wrong with one field of an input: its path ("defaultAttribution.siteId") and the problem. */
+export type FieldIssue = { path: string; message: string }
+
+/**
+ * The one error type handlers throw; `onError` renders it as `{ error: { code, message, requestId } }`.
+ * A refused input also carries its `issues`, so a page can put each next to its field.
+ */
 export class ApiError extends HTTPException {
   constructor(
     readonly code: ErrorCode,
-    message: string
+    message: string,
+    readonly issues: FieldIssue[] = []
   ) {
     super(STATUS[code], { message })
   }
 }
 
+/** A 400 naming each invalid field: "field: problem; other.field: problem" (at most five). */
+export function invalidInput(issues: FieldIssue[]): ApiError {
+  const message = issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path}: ${issue.message}`)
+    .join('; ')
+  return new ApiError('bad_request', message, issues)
+}
+
 export const ERROR_CODES = Object.keys(STATUS) as ErrorCode[]
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES).openapi({ example: 'bad_request' }),
+      message: z.string().openapi({ example: 'domain: Invalid input' }),
+      requestId: z.string(),
+    }),
+  })
+  .openapi('Error')
 
 function codeForStatus(status: number): ErrorCode {
   const found = (Object.keys(STATUS) as ErrorCode[]).find((code) => STATUS[code] === status)

@@ -1,25 +1,21 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { z } from 'zod'
-import { ApiError } from './errors'
+import { invalidInput, type FieldIssue } from './errors'
 import type { AppEnv } from './types'
 
-/** "field: problem; other.field: problem", naming each invalid field so a client can act on it. */
-export function describeZodError(error: z.ZodError, prefix?: string): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => {
-      const path = issue.path.map(String).join('.')
-      const field = path || prefix || 'body'
-      return `${field}: ${issue.message}`
-    })
-    .join('; ')
+/** The field issues of a failed schema check; a problem with the whole input is `whole`'s. */
+export function issuesOf(error: z.ZodError, whole = 'body'): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || whole,
+    message: issue.message,
+  }))
 }
 
 /** Every router of the app: a failed schema check throws the app's one error type. */
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (!result.success) throw new ApiError('bad_request', describeZodError(result.error))
+      if (!result.success) throw invalidInput(issuesOf(result.error))
     },
   })
 }

@@ -8,7 +8,7 @@ const sessionId = (expr) => `printf('%08x-0000-4000-8000-%012x', ${expr}, ${expr
 export const seededSessionId = (i) =>
   `${i.toString(16).padStart(8, '0')}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`
 
-/** The stored form of a phone the widget captured (edge/collect/contact-hash.ts). */
+/** The stored form of a phone the widget captured (edge/crypto/contact-hash.ts). */
 export const storedPhoneHash = (key, phone) =>
   createHmac('sha256', key).update(`p:${createHash('sha256').update(phone).digest('hex')}`).digest('hex')
 

@@ -5,7 +5,7 @@ import { ensureAccount } from '../db/queries'
 import type { Campaign } from '../db/schema'
 import { createRouter } from '../validation'
 import { catalogueRoutes, deleteCatalogueRow, nameField, notFound } from './catalogue'
-import { toPage } from './pagination'
+import { presentPage } from './pagination'
 
 const rule = (tag: string) =>
   z
@@ -78,12 +78,8 @@ const { list, create, read, patch, remove } = catalogueRoutes({
 
 export const campaignsApi = createRouter()
   .openapi(list, async (c) => {
-    const { limit, ...filter } = c.req.valid('query')
-    const db = createDb(c.env.DB)
-    const rows = await listCampaigns(db, c.get('accountId'), { ...filter, limit: limit + 1 })
-    const position = (r: Campaign) => ({ at: r.createdAt.getTime(), id: r.id })
-    const page = toPage(rows, limit, position, presentCampaign)
-    return c.json(page, 200)
+    const page = await listCampaigns(createDb(c.env.DB), c.get('accountId'), c.req.valid('query'))
+    return c.json(presentPage(page, presentCampaign), 200)
   })
   .openapi(create, async (c) => {
     const { name, ...rules } = storedRules(c.req.valid('json'))

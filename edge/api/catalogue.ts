@@ -3,7 +3,8 @@ import type { Db } from '../db/client'
 import { deleteFromCatalogue, integrationUsing } from '../db/catalogue'
 import { ApiError } from '../errors'
 import { listQuery, pageOf } from './pagination'
-import { bodyErrorResponses, errorResponses, errorSchema, jsonBody } from './schemas'
+import { errorSchema } from '../errors'
+import { bodyErrorResponses, errorResponses, jsonBody } from './schemas'
 
 // Pieces shared by the catalogue sub-apps (sites, campaigns, sources) and integrations.
 

@@ -1,9 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { createDb } from '../db/client'
 import { historyOf, listDeals, type DealListRow } from '../db/deal-reads'
-import { normalizeEmail, normalizePhone } from '../imports/contacts'
 import { createRouter } from '../validation'
-import { pageOf, pageQuery, toPage } from './pagination'
+import { pageOf, pageQuery, presentPage } from './pagination'
 import { presentStage, stageSchema } from './pipelines'
 import { errorResponses, jsonBody } from './schemas'
 
@@ -53,8 +52,6 @@ const dealSchema = z
   .openapi('Deal')
 
 function present({ deal, stage, contact, managerName, requestId }: DealListRow) {
-  const phone = normalizePhone(contact?.phone)
-  const email = normalizeEmail(contact?.email)
   return {
     id: deal.id,
     integrationId: deal.integrationId,
@@ -69,8 +66,8 @@ function present({ deal, stage, contact, managerName, requestId }: DealListRow) 
         ? {
             medodsClientId: deal.medodsClientId,
             name: contact.name,
-            phones: phone ? [phone] : [],
-            emails: email ? [email] : [],
+            phones: contact.phone ? [contact.phone] : [],
+            emails: contact.email ? [contact.email] : [],
           }
         : null,
     manager:
@@ -112,15 +109,9 @@ const list = createRoute({
 })
 
 export const dealsApi = createRouter().openapi(list, async (c) => {
-  const { limit, include, ...filter } = c.req.valid('query')
+  const { include, ...filter } = c.req.valid('query')
   const db = createDb(c.env.DB)
-  const rows = await listDeals(db, c.get('accountId'), { ...filter, limit: limit + 1 })
-  const page = toPage(
-    rows,
-    limit,
-    (r) => ({ at: r.deal.modifiedAt.getTime(), id: r.deal.id }),
-    present
-  )
+  const page = presentPage(await listDeals(db, c.get('accountId'), filter), present)
   if (include !== 'history') return c.json(page, 200)
   const history = await historyOf(
     db,

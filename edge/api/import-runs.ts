@@ -3,7 +3,7 @@ import { createDb } from '../db/client'
 import { listRuns } from '../db/imports'
 import type { ImportRun } from '../db/schema'
 import { createRouter } from '../validation'
-import { listQuery, pageOf, toPage } from './pagination'
+import { listQuery, pageOf, presentPage } from './pagination'
 import { errorResponses, jsonBody } from './schemas'
 
 const iso = (date: Date | null) => date?.toISOString() ?? null
@@ -88,9 +88,6 @@ const list = createRoute({
 })
 
 export const importRunsApi = createRouter().openapi(list, async (c) => {
-  const { limit, ...filter } = c.req.valid('query')
-  const db = createDb(c.env.DB)
-  const rows = await listRuns(db, c.get('accountId'), { ...filter, limit: limit + 1 })
-  const page = toPage(rows, limit, (r) => ({ at: r.createdAt.getTime(), id: r.id }), presentRun)
-  return c.json(page, 200)
+  const page = await listRuns(createDb(c.env.DB), c.get('accountId'), c.req.valid('query'))
+  return c.json(presentPage(page, presentRun), 200)
 })

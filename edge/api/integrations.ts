@@ -1,26 +1,13 @@
 import { createRoute } from '@hono/zod-openapi'
 import { createDb } from '../db/client'
-import {
-  findIntegration,
-  insertIntegration,
-  listIntegrations,
-  updateIntegration,
-  type IntegrationSettings,
-} from '../db/integrations'
-import { ensureAccount } from '../db/queries'
-import type { Integration } from '../db/schema'
+import { findIntegration, listIntegrations } from '../db/integrations'
+import { installFor } from '../settings/install'
+import { changeIntegration, createIntegration } from '../settings/save'
+import { integrationInput, integrationPatch } from '../settings/schema'
 import { createRouter } from '../validation'
 import { idParams, notFound } from './catalogue'
-import { installFor } from './install'
-import {
-  integrationInput,
-  integrationPatch,
-  integrationSchema,
-  presentIntegration,
-  savedIntegrationSchema,
-} from './integration-schemas'
-import { CREATE_DEFAULTS, requireDefaultWhenSending, settingsColumns } from './integration-settings'
-import { listQuery, pageOf, toPage } from './pagination'
+import { integrationSchema, presentIntegration, savedIntegrationSchema } from './integration-schemas'
+import { listQuery, pageOf, presentPage } from './pagination'
 import { bodyErrorResponses, errorResponses, jsonBody } from './schemas'
 
 const tags = ['integrations']
@@ -66,19 +53,12 @@ const workerOrigin = (url: string) => new URL(url).origin
 
 export const integrationsApi = createRouter()
   .openapi(list, async (c) => {
-    const { limit, ...filter } = c.req.valid('query')
-    const db = createDb(c.env.DB)
-    const rows = await listIntegrations(db, c.get('accountId'), { ...filter, limit: limit + 1 })
-    const position = (r: Integration) => ({ at: r.createdAt.getTime(), id: r.id })
-    const page = toPage(rows, limit, position, presentIntegration)
-    return c.json(page, 200)
+    const page = await listIntegrations(createDb(c.env.DB), c.get('accountId'), c.req.valid('query'))
+    return c.json(presentPage(page, presentIntegration), 200)
   })
   .openapi(create, async (c) => {
     const ctx = { db: createDb(c.env.DB), env: c.env, accountId: c.get('accountId') }
-    const columns = { ...CREATE_DEFAULTS, ...(await settingsColumns(ctx, c.req.valid('json'))) }
-    requireDefaultWhenSending(columns)
-    await ensureAccount(ctx.db, ctx.accountId)
-    const row = await insertIntegration(ctx.db, ctx.accountId, columns as IntegrationSettings)
+    const row = await createIntegration(ctx, c.req.valid('json'))
     const install = await installFor(ctx.db, row, workerOrigin(c.req.url))
     return c.json({ ...presentIntegration(row), install }, 201)
   })
@@ -91,10 +71,7 @@ export const integrationsApi = createRouter()
     const ctx = { db: createDb(c.env.DB), env: c.env, accountId: c.get('accountId') }
     const { id } = c.req.valid('param')
     const stored = (await findIntegration(ctx.db, ctx.accountId, id)) ?? notFound('Integration')
-    const columns = await settingsColumns(ctx, c.req.valid('json'))
-    requireDefaultWhenSending({ ...stored, ...columns })
-    const row = await updateIntegration(ctx.db, ctx.accountId, id, columns)
-    if (!row) notFound('Integration')
+    const row = (await changeIntegration(ctx, stored, c.req.valid('json'))) ?? notFound('Integration')
     const install = await installFor(ctx.db, row, workerOrigin(c.req.url))
     return c.json({ ...presentIntegration(row), install }, 200)
   })

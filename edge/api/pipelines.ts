@@ -3,7 +3,7 @@ import { createDb } from '../db/client'
 import { listPipelines, stagesOf } from '../db/pipelines'
 import { STAGE_KINDS, type Pipeline, type PipelineStage } from '../db/schema'
 import { createRouter } from '../validation'
-import { listQuery, pageOf, toPage } from './pagination'
+import { listQuery, pageOf, presentPage } from './pagination'
 import { errorResponses, jsonBody } from './schemas'
 
 export const stageSchema = z
@@ -55,18 +55,11 @@ const list = createRoute({
 })
 
 export const pipelinesApi = createRouter().openapi(list, async (c) => {
-  const { limit, ...filter } = c.req.valid('query')
   const db = createDb(c.env.DB)
-  const rows = await listPipelines(db, c.get('accountId'), { ...filter, limit: limit + 1 })
+  const page = await listPipelines(db, c.get('accountId'), c.req.valid('query'))
   const stages = await stagesOf(
     db,
-    rows.slice(0, limit).map((row) => row.id)
+    page.rows.map((row) => row.id)
   )
-  const page = toPage(
-    rows,
-    limit,
-    (r) => ({ at: r.createdAt.getTime(), id: r.id }),
-    (r) => present(r, stages)
-  )
-  return c.json(page, 200)
+  return c.json(presentPage(page, (row) => present(row, stages)), 200)
 })

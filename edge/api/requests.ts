@@ -3,7 +3,7 @@ import { createDb } from '../db/client'
 import { listRequests } from '../db/requests'
 import { DEFAULT_REASONS, type RequestRow } from '../db/schema'
 import { createRouter } from '../validation'
-import { listQuery, pageOf, toPage } from './pagination'
+import { listQuery, pageOf, presentPage } from './pagination'
 import { errorResponses, jsonBody } from './schemas'
 
 const MATCH_METHODS = ['session_id', 'contact', 'booking_window', 'default'] as const
@@ -95,8 +95,6 @@ const list = createRoute({
 })
 
 export const requestsApi = createRouter().openapi(list, async (c) => {
-  const { limit, ...filter } = c.req.valid('query')
-  const rows = await listRequests(createDb(c.env.DB), c.get('accountId'), { ...filter, limit: limit + 1 })
-  const page = toPage(rows, limit, (r) => ({ at: r.createdAt.getTime(), id: r.id }), presentRequest)
-  return c.json(page, 200)
+  const page = await listRequests(createDb(c.env.DB), c.get('accountId'), c.req.valid('query'))
+  return c.json(presentPage(page, presentRequest), 200)
 })

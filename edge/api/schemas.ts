@@ -1,15 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { ERROR_CODES } from '../errors'
-
-export const errorSchema = z
-  .object({
-    error: z.object({
-      code: z.enum(ERROR_CODES).openapi({ example: 'bad_request' }),
-      message: z.string().openapi({ example: 'domain: Invalid input' }),
-      requestId: z.string(),
-    }),
-  })
-  .openapi('Error')
+import { errorSchema } from '../errors'
 
 const errorResponse = (description: string) => ({
   description,

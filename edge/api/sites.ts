@@ -6,7 +6,7 @@ import type { Site } from '../db/schema'
 import { createRouter } from '../validation'
 import { catalogueRoutes, deleteCatalogueRow, nameField, notFound } from './catalogue'
 import { normalizeDomain } from './domain'
-import { toPage } from './pagination'
+import { presentPage } from './pagination'
 
 export const siteSchema = z
   .object({
@@ -64,11 +64,8 @@ const { list, create, read, patch, remove } = catalogueRoutes({
 
 export const sitesApi = createRouter()
   .openapi(list, async (c) => {
-    const { limit, ...filter } = c.req.valid('query')
-    const db = createDb(c.env.DB)
-    const rows = await listSites(db, c.get('accountId'), { ...filter, limit: limit + 1 })
-    const page = toPage(rows, limit, (s) => ({ at: s.createdAt.getTime(), id: s.id }), presentSite)
-    return c.json(page, 200)
+    const page = await listSites(createDb(c.env.DB), c.get('accountId'), c.req.valid('query'))
+    return c.json(presentPage(page, presentSite), 200)
   })
   .openapi(create, async (c) => {
     const { name, domain } = c.req.valid('json')

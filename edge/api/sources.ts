@@ -5,7 +5,7 @@ import { ensureAccount } from '../db/queries'
 import type { Source } from '../db/schema'
 import { createRouter } from '../validation'
 import { catalogueRoutes, deleteCatalogueRow, nameField, notFound } from './catalogue'
-import { toPage } from './pagination'
+import { presentPage } from './pagination'
 
 export const sourceSchema = z
   .object({
@@ -41,12 +41,8 @@ const { list, create, read, patch, remove } = catalogueRoutes({
 
 export const sourcesApi = createRouter()
   .openapi(list, async (c) => {
-    const { limit, ...filter } = c.req.valid('query')
-    const db = createDb(c.env.DB)
-    const rows = await listSources(db, c.get('accountId'), { ...filter, limit: limit + 1 })
-    const position = (r: Source) => ({ at: r.createdAt.getTime(), id: r.id })
-    const page = toPage(rows, limit, position, presentSource)
-    return c.json(page, 200)
+    const page = await listSources(createDb(c.env.DB), c.get('accountId'), c.req.valid('query'))
+    return c.json(presentPage(page, presentSource), 200)
   })
   .openapi(create, async (c) => {
     const db = createDb(c.env.DB)

@@ -1,7 +1,7 @@
 import { createDb } from '../db/client'
 import { writeIngestRows } from '../db/sessions'
 import { describeForLog } from '../errors'
-import { createContactHasher } from './contact-hash'
+import { createContactHasher } from '../crypto/contact-hash'
 import { rowsFor } from './rows'
 import { ingestMessageSchema, type IngestMessage } from './wire-schema'
 

@@ -2,11 +2,10 @@ import { createRoute } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { createMiddleware } from 'hono/factory'
-import { errorSchema } from '../api/schemas'
 import { createDb } from '../db/client'
-import { ApiError, describeForLog } from '../errors'
+import { ApiError, describeForLog, errorSchema, invalidInput } from '../errors'
 import type { AppEnv } from '../types'
-import { createRouter, describeZodError } from '../validation'
+import { createRouter, issuesOf } from '../validation'
 import {
   hostBelongsTo,
   ipLimitKey,
@@ -48,7 +47,7 @@ function parsePayload(body: string) {
     throw new ApiError('bad_request', 'body: malformed JSON')
   }
   const result = wirePayloadSchema.safeParse(json)
-  if (!result.success) throw new ApiError('bad_request', describeZodError(result.error))
+  if (!result.success) throw invalidInput(issuesOf(result.error))
   return result.data
 }
 

@@ -1,5 +1,8 @@
 import {
+  byFieldName,
+  currentTouchOf,
   DRAWER_CLOSES,
+  pickCurrentTouch,
   type NewBookingDrawer,
   type NewContactHash,
   type NewEvent,
@@ -7,7 +10,7 @@ import {
   type StoredTouch,
 } from '../db/schema'
 import type { IngestRows } from '../db/sessions'
-import { contactKind, type ContactHasher } from './contact-hash'
+import { contactKind, type ContactHasher } from '../crypto/contact-hash'
 import type { CollectTouch, IngestMessage } from './wire-schema'
 
 /**
@@ -21,22 +24,12 @@ export const clockOf = ({ receivedAt, payload }: IngestMessage) => {
 }
 type Clock = ReturnType<typeof clockOf>
 
-export const toStoredTouch = (t: CollectTouch, clock: Clock): StoredTouch => ({
-  type: t.t,
-  source: t.s,
-  medium: t.m,
-  campaign: t.c,
-  content: t.o,
-  term: t.e,
-  utmId: t.i,
-  clickIds: t.k ?? {},
-  landingUrl: t.l,
-  referrer: t.r,
-  at: clock(t.a).getTime(),
-})
+export const toStoredTouch = (wire: CollectTouch, clock: Clock): StoredTouch => {
+  const touch = byFieldName(wire)
+  return { ...touch, clickIds: touch.clickIds ?? {}, at: clock(touch.at).getTime() }
+}
 
 function sessionRow({ siteId, payload }: IngestMessage, clock: Clock): NewSession {
-  const current = toStoredTouch(payload.c, clock)
   const lastSeen = Math.max(...payload.e.map((e) => e.a))
   return {
     siteId,
@@ -46,17 +39,7 @@ function sessionRow({ siteId, payload }: IngestMessage, clock: Clock): NewSessio
     lastSeenAt: clock(Math.max(lastSeen, payload.b)),
     landingUrl: payload.u,
     firstTouch: toStoredTouch(payload.f, clock),
-    touchType: current.type,
-    source: current.source,
-    medium: current.medium,
-    campaign: current.campaign,
-    content: current.content,
-    term: current.term,
-    utmId: current.utmId,
-    clickIds: current.clickIds,
-    touchLandingUrl: current.landingUrl,
-    touchReferrer: current.referrer,
-    touchAt: new Date(current.at),
+    ...currentTouchOf(toStoredTouch(payload.c, clock)),
   }
 }
 
@@ -69,25 +52,11 @@ function mergeSession(stored: NewSession, next: NewSession): NewSession {
   const touch = replacesTouch(next, stored) ? next : stored
   return {
     ...stored,
-    ...pickTouch(touch),
+    ...pickCurrentTouch(touch),
     startedAt: next.startedAt < stored.startedAt ? next.startedAt : stored.startedAt,
     lastSeenAt: next.lastSeenAt > stored.lastSeenAt ? next.lastSeenAt : stored.lastSeenAt,
   }
 }
-
-const pickTouch = (s: NewSession) => ({
-  touchType: s.touchType,
-  source: s.source,
-  medium: s.medium,
-  campaign: s.campaign,
-  content: s.content,
-  term: s.term,
-  utmId: s.utmId,
-  clickIds: s.clickIds,
-  touchLandingUrl: s.touchLandingUrl,
-  touchReferrer: s.touchReferrer,
-  touchAt: s.touchAt,
-})
 
 type WireEvent = IngestMessage['payload']['e'][number]
 

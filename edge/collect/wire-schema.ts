@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { WirePayload } from '../../widget/src/wire'
-import { EVENT_TYPES, TOUCH_TYPES } from '../db/schema'
+import { byWireKey, EVENT_TYPES, TOUCH_TYPES } from '../db/schema'
 import { hasContact, scrubText, scrubUrl } from './scrub'
 
 /** Caps from attribution.md §6: URLs as long as Plausible accepts, everything else short. */
@@ -36,23 +36,27 @@ const pageUrl = z
 const withoutContactKeys = (ids: Record<string, string>) =>
   Object.fromEntries(Object.entries(ids).filter(([name]) => !hasContact(name)))
 
-const touch = z.object({
-  t: z.enum(TOUCH_TYPES),
-  s: text,
-  m: text,
-  c: text,
-  o: text,
-  e: text,
-  i: text,
-  k: z
-    .record(z.string().regex(/^[A-Za-z0-9_]{1,40}$/, 'must be a parameter name'), text)
-    .refine((ids) => Object.keys(ids).length <= 10, 'at most 10 click ids')
-    .transform(withoutContactKeys)
-    .optional(),
-  l: anyUrl,
-  r: anyUrl,
-  a: epochMs,
-})
+const clickIds = z
+  .record(z.string().regex(/^[A-Za-z0-9_]{1,40}$/, 'must be a parameter name'), text)
+  .refine((ids) => Object.keys(ids).length <= 10, 'at most 10 click ids')
+  .transform(withoutContactKeys)
+
+// Written by field name; each is sent under its one-letter key (db/schema/touch.ts).
+const touch = z.object(
+  byWireKey({
+    type: z.enum(TOUCH_TYPES),
+    source: text,
+    medium: text,
+    campaign: text,
+    content: text,
+    term: text,
+    utmId: text,
+    clickIds: clickIds.optional(),
+    landingUrl: anyUrl,
+    referrer: anyUrl,
+    at: epochMs,
+  })
+)
 
 /** "p:" or "e:" plus SHA-256 hex of the normalised phone or email: never a raw contact. */
 export const wireContactHash = z

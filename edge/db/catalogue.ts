@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
-import { afterCursor, within } from '../api/pagination'
 import type { Db } from './client'
+import { byCreation, keysetPage, within } from './keyset'
 import type { PageArgs } from './queries'
 import { campaigns, integrations, sites, sources } from './schema'
 
@@ -53,18 +53,12 @@ export const findCampaign = (db: Db, accountId: string, id: string) =>
     .get()
 
 export const listCampaigns = (db: Db, accountId: string, page: PageArgs) =>
-  db
-    .select()
-    .from(campaigns)
-    .where(
-      and(
-        eq(campaigns.accountId, accountId),
-        within(campaigns.createdAt, page),
-        afterCursor(page.cursor, campaigns.createdAt, campaigns.id)
-      )
-    )
-    .orderBy(asc(campaigns.createdAt), asc(campaigns.id))
-    .limit(page.limit)
+  keysetPage(
+    db.select().from(campaigns).$dynamic(),
+    byCreation(campaigns),
+    [eq(campaigns.accountId, accountId), within(campaigns.createdAt, page.createdFrom, page.createdTo)],
+    page
+  )
 
 export const insertCampaign = (db: Db, accountId: string, fields: CampaignFields) =>
   db
@@ -94,18 +88,12 @@ export const findSource = (db: Db, accountId: string, id: string) =>
     .get()
 
 export const listSources = (db: Db, accountId: string, page: PageArgs) =>
-  db
-    .select()
-    .from(sources)
-    .where(
-      and(
-        eq(sources.accountId, accountId),
-        within(sources.createdAt, page),
-        afterCursor(page.cursor, sources.createdAt, sources.id)
-      )
-    )
-    .orderBy(asc(sources.createdAt), asc(sources.id))
-    .limit(page.limit)
+  keysetPage(
+    db.select().from(sources).$dynamic(),
+    byCreation(sources),
+    [eq(sources.accountId, accountId), within(sources.createdAt, page.createdFrom, page.createdTo)],
+    page
+  )
 
 export const insertSource = (db: Db, accountId: string, fields: SourceFields) =>
   db

@@ -1,7 +1,7 @@
-import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm'
-import { afterCursor } from '../api/pagination'
+import { and, asc, eq, inArray } from 'drizzle-orm'
 import type { Db } from './client'
-import { chunk } from './batching'
+import { keysetPage, within, type Keyset } from './keyset'
+import { readInParts } from './batching'
 import {
   deals,
   dealStageHistory,
@@ -11,14 +11,12 @@ import {
   requests,
 } from './schema'
 
-export type DealFilter = {
+export type DealFilter = Keyset & {
   integrationId?: string
   modifiedFrom?: Date
   modifiedTo?: Date
   stageId?: string
   pipelineId?: string
-  limit: number
-  cursor?: string
 }
 
 /**
@@ -26,7 +24,7 @@ export type DealFilter = {
  * request of the same appointment, if the requests import stored one), joined rather than copied.
  */
 export function listDeals(db: Db, accountId: string, filter: DealFilter) {
-  return db
+  const query = db
     .select({
       deal: deals,
       stage: pipelineStages,
@@ -57,34 +55,38 @@ export function listDeals(db: Db, accountId: string, filter: DealFilter) {
         eq(requests.medodsAppointmentId, deals.medodsAppointmentId)
       )
     )
-    .where(
-      and(
-        eq(deals.accountId, accountId),
-        filter.integrationId ? eq(deals.integrationId, filter.integrationId) : undefined,
-        filter.modifiedFrom ? gte(deals.modifiedAt, filter.modifiedFrom) : undefined,
-        filter.modifiedTo ? lte(deals.modifiedAt, filter.modifiedTo) : undefined,
-        filter.stageId ? eq(deals.stageId, filter.stageId) : undefined,
-        filter.pipelineId ? eq(deals.pipelineId, filter.pipelineId) : undefined,
-        afterCursor(filter.cursor, deals.modifiedAt, deals.id)
-      )
-    )
-    .orderBy(asc(deals.modifiedAt), asc(deals.id))
-    .limit(filter.limit)
+    .$dynamic()
+  const key = {
+    time: deals.modifiedAt,
+    id: deals.id,
+    of: (row: { deal: { modifiedAt: Date; id: string } }) => ({
+      at: row.deal.modifiedAt.getTime(),
+      id: row.deal.id,
+    }),
+  }
+  return keysetPage(
+    query,
+    key,
+    [
+      eq(deals.accountId, accountId),
+      filter.integrationId ? eq(deals.integrationId, filter.integrationId) : undefined,
+      within(deals.modifiedAt, filter.modifiedFrom, filter.modifiedTo),
+      filter.stageId ? eq(deals.stageId, filter.stageId) : undefined,
+      filter.pipelineId ? eq(deals.pipelineId, filter.pipelineId) : undefined,
+    ],
+    filter
+  )
 }
 
-export type DealListRow = Awaited<ReturnType<typeof listDeals>>[number]
+export type DealListRow = Awaited<ReturnType<typeof listDeals>>['rows'][number]
 
 /** The stage history of these deals (already filtered by account), oldest first. */
 export async function historyOf(db: Db, dealIds: string[]) {
-  const rows = []
-  for (const part of chunk(dealIds, 90)) {
-    rows.push(
-      ...(await db
-        .select()
-        .from(dealStageHistory)
-        .where(inArray(dealStageHistory.dealId, part))
-        .orderBy(asc(dealStageHistory.id)))
-    )
-  }
-  return rows
+  return readInParts(dealIds, 0, (part) =>
+    db
+      .select()
+      .from(dealStageHistory)
+      .where(inArray(dealStageHistory.dealId, part))
+      .orderBy(asc(dealStageHistory.id))
+  )
 }

@@ -1,29 +1,25 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
-import type { DealPlan } from '../imports/deals-transform'
+import { chunk, idsPerStatement, MAX_BOUND_PARAMS, readInParts, rowsPerStatement } from './batching'
 import type { Db } from './client'
-import { chunk } from './batching'
 import { deals, dealStageHistory, type Deal } from './schema'
 
-const IDS_PER_QUERY = 90
-// 17 columns are bound per row (drizzle binds currency's default too): 5 rows stay under 100
-// parameters.
-const DEALS_PER_STATEMENT = 5
-// A moved deal binds 3 values (id, from, to) besides the time: 30 rows a statement.
-const MOVES_PER_STATEMENT = 30
+/**
+ * The row to upsert (currency keeps its default), the stage it left (null when none), whether it is
+ * new.
+ */
+export type DealPlan = { row: Omit<Deal, 'currency'>; fromStageId: string | null; isNew: boolean }
+
+// A moved deal binds 3 values (id, from, to) besides the one time.
+const MOVES_PER_STATEMENT = Math.floor((MAX_BOUND_PARAMS - 1) / 3)
 
 /** The deals of these appointments already stored for the integration, by appointment id. */
 export async function findDeals(db: Db, integrationId: string, appointmentIds: number[]) {
-  const rows: Deal[] = []
-  for (const part of chunk(appointmentIds, IDS_PER_QUERY)) {
-    rows.push(
-      ...(await db
-        .select()
-        .from(deals)
-        .where(
-          and(eq(deals.integrationId, integrationId), inArray(deals.medodsAppointmentId, part))
-        ))
-    )
-  }
+  const rows = await readInParts(appointmentIds, 1, (part) =>
+    db
+      .select()
+      .from(deals)
+      .where(and(eq(deals.integrationId, integrationId), inArray(deals.medodsAppointmentId, part)))
+  )
   return new Map(rows.map((row) => [row.medodsAppointmentId, row]))
 }
 
@@ -40,8 +36,8 @@ export function dealWrites(db: Db, plans: DealPlan[], at: Date) {
   const history = db.insert(dealStageHistory)
   return [
     ...chunk(moves, MOVES_PER_STATEMENT).map((part) => history.select(recordMoves(part, at))),
-    ...chunk(plans, DEALS_PER_STATEMENT).map((part) => upsertDeals(db, part)),
-    ...chunk(created, IDS_PER_QUERY).map((ids) => history.select(recordFirstStages(ids, at))),
+    ...chunk(plans, rowsPerStatement(deals)).map((part) => upsertDeals(db, part)),
+    ...chunk(created, idsPerStatement(1)).map((ids) => history.select(recordFirstStages(ids, at))),
   ]
 }
 

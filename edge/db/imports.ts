@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
-import { afterCursor, keysetOrder, within, type CreatedRange, type Direction } from '../api/pagination'
 import type { Db } from './client'
+import { byCreation, keysetPage, within, type CreatedRange, type Keyset } from './keyset'
 import { importRuns, integrations, type ImportRun } from './schema'
 
 // Types
@@ -105,21 +105,18 @@ export async function recordRunError(db: Db, run: Pick<ImportRun, 'id' | 'integr
 export async function listRuns(
   db: Db,
   accountId: string,
-  filter: { integrationId?: string; limit: number; cursor?: string; direction?: Direction } & CreatedRange
+  filter: Keyset & CreatedRange & { integrationId?: string }
 ) {
-  return db
-    .select()
-    .from(importRuns)
-    .where(
-      and(
-        eq(importRuns.accountId, accountId),
-        filter.integrationId ? eq(importRuns.integrationId, filter.integrationId) : undefined,
-        within(importRuns.createdAt, filter),
-        afterCursor(filter.cursor, importRuns.createdAt, importRuns.id, filter.direction)
-      )
-    )
-    .orderBy(...keysetOrder(importRuns.createdAt, importRuns.id, filter.direction))
-    .limit(filter.limit)
+  return keysetPage(
+    db.select().from(importRuns).$dynamic(),
+    byCreation(importRuns),
+    [
+      eq(importRuns.accountId, accountId),
+      filter.integrationId ? eq(importRuns.integrationId, filter.integrationId) : undefined,
+      within(importRuns.createdAt, filter.createdFrom, filter.createdTo),
+    ],
+    filter
+  )
 }
 
 /** Whether a run of this kind is already queued or running, so "Run now" does not pile up duplicates. */

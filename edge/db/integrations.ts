@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray } from 'drizzle-orm'
-import { afterCursor, within } from '../api/pagination'
+import { and, eq, inArray } from 'drizzle-orm'
 import type { Db } from './client'
+import { byCreation, keysetPage, within } from './keyset'
 import type { PageArgs } from './queries'
 import { integrations, sites, type Integration } from './schema'
 
@@ -31,18 +31,12 @@ export async function findIntegration(
 }
 
 export const listIntegrations = (db: Db, accountId: string, page: PageArgs) =>
-  db
-    .select()
-    .from(integrations)
-    .where(
-      and(
-        eq(integrations.accountId, accountId),
-        within(integrations.createdAt, page),
-        afterCursor(page.cursor, integrations.createdAt, integrations.id)
-      )
-    )
-    .orderBy(asc(integrations.createdAt), asc(integrations.id))
-    .limit(page.limit)
+  keysetPage(
+    db.select().from(integrations).$dynamic(),
+    byCreation(integrations),
+    [eq(integrations.accountId, accountId), within(integrations.createdAt, page.createdFrom, page.createdTo)],
+    page
+  )
 
 export const insertIntegration = (db: Db, accountId: string, settings: IntegrationSettings) =>
   db

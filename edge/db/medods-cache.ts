@@ -1,45 +1,47 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
-import { chunk } from './batching'
+import { chunk, readInParts, rowsPerStatement } from './batching'
 import type { Db } from './client'
 import { medodsClients, medodsUsers } from './schema'
 
-type CachedPerson = { medodsId: number; name: string; phone?: string | null; email?: string | null }
+/** A patient as the cache keeps one: the name, and contacts normalised when written. */
+export type PatientContact = { name: string; phone: string | null; email: string | null }
 
-const IDS_PER_QUERY = 90
+type CachedPerson = { medodsId: number; name: string } & Partial<PatientContact>
 
-
-export async function cachedPatients(db: Db, integrationId: string, ids: number[]) {
-  const rows = []
-  for (const part of chunk(ids, IDS_PER_QUERY)) {
-    rows.push(
-      ...(await db
-        .select()
-        .from(medodsClients)
-        .where(and(eq(medodsClients.integrationId, integrationId), inArray(medodsClients.medodsId, part))))
-    )
-  }
-  return new Map(rows.map((row) => [row.medodsId, row]))
+/** The cached people of the integration among `ids`, by Medods id. */
+async function cached<Table extends typeof medodsClients | typeof medodsUsers>(
+  db: Db,
+  table: Table,
+  integrationId: string,
+  ids: number[]
+) {
+  const rows = await readInParts(ids, 1, (part) =>
+    db
+      .select()
+      .from(table as typeof medodsClients)
+      .where(and(eq(table.integrationId, integrationId), inArray(table.medodsId, part)))
+  )
+  return new Map(rows.map((row) => [row.medodsId, row as Table['$inferSelect']]))
 }
 
-export async function cachedUsers(db: Db, integrationId: string, ids: number[]) {
-  const rows = []
-  for (const part of chunk(ids, IDS_PER_QUERY)) {
-    rows.push(
-      ...(await db
-        .select()
-        .from(medodsUsers)
-        .where(and(eq(medodsUsers.integrationId, integrationId), inArray(medodsUsers.medodsId, part))))
-    )
-  }
-  return new Map(rows.map((row) => [row.medodsId, row]))
-}
+export const cachedPatients = (db: Db, integrationId: string, ids: number[]) =>
+  cached(db, medodsClients, integrationId, ids)
 
-/** Upserts, 5 columns a row: at most 19 rows a statement stays under 100 bound parameters. */
+export const cachedUsers = (db: Db, integrationId: string, ids: number[]) =>
+  cached(db, medodsUsers, integrationId, ids)
+
 export function upsertPatients(db: Db, integrationId: string, people: CachedPerson[]) {
-  return chunk(people, 19).map((part) =>
+  const rows = people.map((p) => ({
+    integrationId,
+    medodsId: p.medodsId,
+    name: p.name,
+    phone: p.phone ?? null,
+    email: p.email ?? null,
+  }))
+  return chunk(rows, rowsPerStatement(medodsClients, rows)).map((part) =>
     db
       .insert(medodsClients)
-      .values(part.map((p) => ({ integrationId, medodsId: p.medodsId, name: p.name, phone: p.phone ?? null, email: p.email ?? null })))
+      .values(part)
       .onConflictDoUpdate({
         target: [medodsClients.integrationId, medodsClients.medodsId],
         set: {
@@ -53,10 +55,11 @@ export function upsertPatients(db: Db, integrationId: string, people: CachedPers
 }
 
 export function upsertUsers(db: Db, integrationId: string, people: CachedPerson[]) {
-  return chunk(people, 30).map((part) =>
+  const rows = people.map((p) => ({ integrationId, medodsId: p.medodsId, name: p.name }))
+  return chunk(rows, rowsPerStatement(medodsUsers, rows)).map((part) =>
     db
       .insert(medodsUsers)
-      .values(part.map((p) => ({ integrationId, medodsId: p.medodsId, name: p.name })))
+      .values(part)
       .onConflictDoUpdate({
         target: [medodsUsers.integrationId, medodsUsers.medodsId],
         set: { name: sql`excluded.name`, updatedAt: sql`excluded.updated_at` },

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm'
-import { afterCursor, within, type CreatedRange } from '../api/pagination'
-import { chunk } from './batching'
+import { chunk, readInParts, rowsPerStatement } from './batching'
 import type { Db } from './client'
+import { byCreation, keysetPage, within, type CreatedRange, type Keyset } from './keyset'
 import {
   pipelines,
   pipelineStages,
@@ -17,8 +17,6 @@ type StageSpec = Pick<PipelineStage, 'medodsStatus' | 'title' | 'kind' | 'order'
 export type PipelineWithStages = Pipeline & { stages: Map<string, PipelineStage> }
 
 // Queries
-
-const STAGES_PER_STATEMENT = 16 // 6 columns a row: 96 bound parameters
 
 /**
  * The integration's pipeline with every stage in `specs`, created on first sight. Inserts ignore
@@ -51,10 +49,11 @@ export async function ensureStages(db: Db, pipelineId: string, specs: StageSpec[
   const stages = await stagesByStatus(db, pipelineId)
   const missing = specs.filter((spec) => !stages.has(spec.medodsStatus))
   if (missing.length === 0) return stages
-  const inserts = chunk(missing, STAGES_PER_STATEMENT).map((part) =>
+  const rows = missing.map((spec) => ({ id: crypto.randomUUID(), pipelineId, ...spec }))
+  const inserts = chunk(rows, rowsPerStatement(pipelineStages, rows)).map((part) =>
     db
       .insert(pipelineStages)
-      .values(part.map((spec) => ({ id: crypto.randomUUID(), pipelineId, ...spec })))
+      .values(part)
       .onConflictDoNothing()
   )
   const [first, ...rest] = inserts
@@ -81,34 +80,27 @@ async function stagesByStatus(db: Db, pipelineId: string) {
 export function listPipelines(
   db: Db,
   accountId: string,
-  filter: { integrationId?: string; limit: number; cursor?: string } & CreatedRange
+  filter: Keyset & CreatedRange & { integrationId?: string }
 ) {
-  return db
-    .select()
-    .from(pipelines)
-    .where(
-      and(
-        eq(pipelines.accountId, accountId),
-        filter.integrationId ? eq(pipelines.integrationId, filter.integrationId) : undefined,
-        within(pipelines.createdAt, filter),
-        afterCursor(filter.cursor, pipelines.createdAt, pipelines.id)
-      )
-    )
-    .orderBy(asc(pipelines.createdAt), asc(pipelines.id))
-    .limit(filter.limit)
+  return keysetPage(
+    db.select().from(pipelines).$dynamic(),
+    byCreation(pipelines),
+    [
+      eq(pipelines.accountId, accountId),
+      filter.integrationId ? eq(pipelines.integrationId, filter.integrationId) : undefined,
+      within(pipelines.createdAt, filter.createdFrom, filter.createdTo),
+    ],
+    filter
+  )
 }
 
 /** The stages of these pipelines (already filtered by account), in pipeline order. */
 export async function stagesOf(db: Db, pipelineIds: string[]) {
-  const rows: PipelineStage[] = []
-  for (const part of chunk(pipelineIds, 90)) {
-    rows.push(
-      ...(await db
-        .select()
-        .from(pipelineStages)
-        .where(inArray(pipelineStages.pipelineId, part))
-        .orderBy(asc(pipelineStages.order), asc(pipelineStages.id)))
-    )
-  }
-  return rows
+  return readInParts(pipelineIds, 0, (part) =>
+    db
+      .select()
+      .from(pipelineStages)
+      .where(inArray(pipelineStages.pipelineId, part))
+      .orderBy(asc(pipelineStages.order), asc(pipelineStages.id))
+  )
 }

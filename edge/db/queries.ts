@@ -1,11 +1,11 @@
-import { and, asc, eq } from 'drizzle-orm'
-import { afterCursor, within, type CreatedRange } from '../api/pagination'
+import { eq } from 'drizzle-orm'
 import type { Db } from './client'
+import { byCreation, keysetPage, within, type CreatedRange, type Keyset } from './keyset'
 import { accounts, integrations, sites } from './schema'
 
 // Types
 
-export type PageArgs = { limit: number; cursor?: string } & CreatedRange
+export type PageArgs = Keyset & CreatedRange
 
 // Queries
 
@@ -14,20 +14,13 @@ export async function ensureAccount(db: Db, accountId: string): Promise<void> {
   await db.insert(accounts).values({ id: accountId }).onConflictDoNothing()
 }
 
-export async function listSites(db: Db, accountId: string, page: PageArgs) {
-  return db
-    .select()
-    .from(sites)
-    .where(
-      and(
-        eq(sites.accountId, accountId),
-        within(sites.createdAt, page),
-        afterCursor(page.cursor, sites.createdAt, sites.id)
-      )
-    )
-    .orderBy(asc(sites.createdAt), asc(sites.id))
-    .limit(page.limit)
-}
+export const listSites = (db: Db, accountId: string, page: PageArgs) =>
+  keysetPage(
+    db.select().from(sites).$dynamic(),
+    byCreation(sites),
+    [eq(sites.accountId, accountId), within(sites.createdAt, page.createdFrom, page.createdTo)],
+    page
+  )
 
 /** The integrations the daily cron imports: active, with at least one transfer switched on. */
 export async function listImportableIntegrations(db: Db) {

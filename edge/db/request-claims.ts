@@ -1,5 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm'
-import { chunk, MAX_BOUND_PARAMS } from './batching'
+import { chunk, idsPerStatement } from './batching'
 import type { Db } from './client'
 import { requests } from './schema'
 
@@ -16,7 +16,7 @@ export async function findSessionClaims(
   sessionIds: string[]
 ): Promise<SessionClaim[]> {
   const claims: SessionClaim[] = []
-  for (const ids of chunk(sessionIds, MAX_BOUND_PARAMS - 1)) {
+  for (const ids of chunk(sessionIds, idsPerStatement(1))) {
     const rows = await db
       .select({ sessionId: requests.sessionId, medodsAppointmentId: requests.medodsAppointmentId })
       .from(requests)

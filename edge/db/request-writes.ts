@@ -1,11 +1,9 @@
 import { sql } from 'drizzle-orm'
+import { chunk, rowsPerStatement } from './batching'
 import type { Db } from './client'
 import { requests } from './schema'
 
 export type NewRequest = typeof requests.$inferInsert
-
-// 22 columns are bound per row (created/updated defaults are SQL): 4 rows stay under 100 parameters.
-const ROWS_PER_STATEMENT = 4
 
 const excluded = (column: string) => sql.raw(`excluded.${column}`)
 
@@ -14,41 +12,37 @@ const excluded = (column: string) => sql.raw(`excluded.${column}`)
  * A creation time read from Medods replaces a "first seen" one; a "first seen" one never moves.
  */
 export function upsertRequests(db: Db, rows: NewRequest[]) {
-  const statements = []
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    statements.push(
-      db
-        .insert(requests)
-        .values(rows.slice(i, i + ROWS_PER_STATEMENT))
-        .onConflictDoUpdate({
-          target: [requests.integrationId, requests.medodsAppointmentId],
-          set: {
-            createdAt: sql`CASE WHEN excluded.created_at_known THEN excluded.created_at ELSE ${requests.createdAt} END`,
-            createdAtKnown: sql`max(${requests.createdAtKnown}, excluded.created_at_known)`,
-            ...Object.fromEntries(
-              (
-                [
-                  ['medodsClientId', 'medods_client_id'],
-                  ['name', 'name'],
-                  ['phone', 'phone'],
-                  ['email', 'email'],
-                  ['doctor', 'doctor'],
-                  ['status', 'status'],
-                  ['matchMethod', 'match_method'],
-                  ['candidates', 'candidates'],
-                  ['defaultReason', 'default_reason'],
-                  ['sessionId', 'session_id'],
-                  ['campaignId', 'campaign_id'],
-                  ['sourceId', 'source_id'],
-                  ['siteId', 'site_id'],
-                  ['attribution', 'attribution'],
-                ] as const
-              ).map(([key, column]) => [key, excluded(column)])
-            ),
-            updatedAt: sql`(unixepoch('subsec') * 1000)`,
-          },
-        })
-    )
-  }
-  return statements
+  return chunk(rows, rowsPerStatement(requests, rows)).map((part) =>
+    db
+      .insert(requests)
+      .values(part)
+      .onConflictDoUpdate({
+        target: [requests.integrationId, requests.medodsAppointmentId],
+        set: {
+          createdAt: sql`CASE WHEN excluded.created_at_known THEN excluded.created_at ELSE ${requests.createdAt} END`,
+          createdAtKnown: sql`max(${requests.createdAtKnown}, excluded.created_at_known)`,
+          ...Object.fromEntries(
+            (
+              [
+                ['medodsClientId', 'medods_client_id'],
+                ['name', 'name'],
+                ['phone', 'phone'],
+                ['email', 'email'],
+                ['doctor', 'doctor'],
+                ['status', 'status'],
+                ['matchMethod', 'match_method'],
+                ['candidates', 'candidates'],
+                ['defaultReason', 'default_reason'],
+                ['sessionId', 'session_id'],
+                ['campaignId', 'campaign_id'],
+                ['sourceId', 'source_id'],
+                ['siteId', 'site_id'],
+                ['attribution', 'attribution'],
+              ] as const
+            ).map(([key, column]) => [key, excluded(column)])
+          ),
+          updatedAt: sql`(unixepoch('subsec') * 1000)`,
+        },
+      })
+  )
 }

@@ -1,35 +1,28 @@
-import { and, eq } from 'drizzle-orm'
-import { afterCursor, keysetOrder, within, type Direction } from '../api/pagination'
+import { eq } from 'drizzle-orm'
 import type { Db } from './client'
+import { byCreation, keysetPage, within, type CreatedRange, type Keyset } from './keyset'
 import { requests, type RequestRow } from './schema'
 
-export type RequestFilter = {
-  integrationId?: string
-  createdFrom?: Date
-  createdTo?: Date
-  matchMethod?: RequestRow['matchMethod']
-  campaignId?: string
-  sourceId?: string
-  limit: number
-  cursor?: string
-  direction?: Direction
-}
+export type RequestFilter = Keyset &
+  CreatedRange & {
+    integrationId?: string
+    matchMethod?: RequestRow['matchMethod']
+    campaignId?: string
+    sourceId?: string
+  }
 
 export function listRequests(db: Db, accountId: string, filter: RequestFilter) {
-  return db
-    .select()
-    .from(requests)
-    .where(
-      and(
-        eq(requests.accountId, accountId),
-        filter.integrationId ? eq(requests.integrationId, filter.integrationId) : undefined,
-        within(requests.createdAt, filter),
-        filter.matchMethod ? eq(requests.matchMethod, filter.matchMethod) : undefined,
-        filter.campaignId ? eq(requests.campaignId, filter.campaignId) : undefined,
-        filter.sourceId ? eq(requests.sourceId, filter.sourceId) : undefined,
-        afterCursor(filter.cursor, requests.createdAt, requests.id, filter.direction)
-      )
-    )
-    .orderBy(...keysetOrder(requests.createdAt, requests.id, filter.direction))
-    .limit(filter.limit)
+  return keysetPage(
+    db.select().from(requests).$dynamic(),
+    byCreation(requests),
+    [
+      eq(requests.accountId, accountId),
+      filter.integrationId ? eq(requests.integrationId, filter.integrationId) : undefined,
+      within(requests.createdAt, filter.createdFrom, filter.createdTo),
+      filter.matchMethod ? eq(requests.matchMethod, filter.matchMethod) : undefined,
+      filter.campaignId ? eq(requests.campaignId, filter.campaignId) : undefined,
+      filter.sourceId ? eq(requests.sourceId, filter.sourceId) : undefined,
+    ],
+    filter
+  )
 }

@@ -1,9 +1,10 @@
 import { and, eq, getTableColumns, gte, inArray, lt, lte, or, sql } from 'drizzle-orm'
-import type { AnySQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
-import { chunk, MAX_BOUND_PARAMS } from './batching'
+import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
+import { chunk, rowsPerStatement } from './batching'
 import type { Db } from './client'
 import {
   bookingDrawers,
+  CURRENT_TOUCH_KEYS,
   contactHashes,
   events,
   sessions,
@@ -27,32 +28,14 @@ export type IngestRows = {
 
 // Writes
 
-/** Every column is bound for every row, so a table's column count is its parameters per row. */
-const rowsPerStatement = (table: SQLiteTable) =>
-  Math.floor(MAX_BOUND_PARAMS / Object.keys(getTableColumns(table)).length)
-
 // A later non-direct touch replaces the current one (attribution.md §2: last non-direct click).
 const laterNonDirect = sql`(excluded.touch_type <> 'direct'
   AND excluded.touch_at > ${sessions.touchAt})`
 const touchColumn = (column: AnySQLiteColumn) =>
   sql`CASE WHEN ${laterNonDirect} THEN excluded.${sql.raw(column.name)} ELSE ${column} END`
 
-const TOUCH_COLUMNS = [
-  'touchType',
-  'source',
-  'medium',
-  'campaign',
-  'content',
-  'term',
-  'utmId',
-  'clickIds',
-  'touchLandingUrl',
-  'touchReferrer',
-  'touchAt',
-] as const
-
 const touchUpdates = Object.fromEntries(
-  TOUCH_COLUMNS.map((key) => [key, touchColumn(sessions[key])])
+  CURRENT_TOUCH_KEYS.map((key) => [key, touchColumn(sessions[key])])
 )
 
 /** First touch, visitor and landing page are write-once; start moves back, last-seen forward. */

@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min'
-import { hex } from '../collect/contact-hash'
+import { hex } from '../crypto/contact-hash'
 
 /**
  * A phone as E.164 digits without "+", e.g. "79991234567" — the form Medods stores and the widget hashes.

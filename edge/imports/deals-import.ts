@@ -1,4 +1,4 @@
-import { findDeals, dealWrites } from '../db/deals'
+import { findDeals, dealWrites, type DealPlan } from '../db/deals'
 import { advanceRun } from '../db/imports'
 import { ensurePipeline, ensureStages, type PipelineWithStages } from '../db/pipelines'
 import { PAGE_LIMIT, type MedodsApi } from '../medods/client'
@@ -13,10 +13,16 @@ import {
   planDeal,
   stageForUnknownStatus,
   toDealDraft,
-  type DealPlan,
 } from './deals-transform'
-import type { SliceContext } from './requests-import'
-import { endOfList, nextOffset, oncePerRun, peopleOf, sliceIsFull, unique } from './pages'
+import {
+  endOfList,
+  nextOffset,
+  oncePerRun,
+  peopleOf,
+  sliceIsFull,
+  unique,
+  type SliceContext,
+} from './slices'
 
 /** A page's most Medods calls: the list, then per appointment its order, order lines, client, doctor. */
 const CALLS_PER_PAGE = 1 + 4 * PAGE_LIMIT

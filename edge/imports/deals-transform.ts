@@ -1,3 +1,4 @@
+import type { DealPlan } from '../db/deals'
 import type { Deal, PipelineStage } from '../db/schema'
 import type { Appointment, Entry, Order } from '../medods/schema'
 import { parseMedodsTime } from './transform'
@@ -90,12 +91,6 @@ export function toDealDraft(
     createdAt: parseMedodsTime(appointment.createdAt, timeZone),
   }
 }
-
-/**
- * The row to upsert (currency keeps its default), the stage it left (null when none), whether it is
- * new.
- */
-export type DealPlan = { row: Omit<Deal, 'currency'>; fromStageId: string | null; isNew: boolean }
 
 type Known = Pick<
   Deal,

@@ -2,15 +2,15 @@ import { eq } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { advanceRun } from '../db/imports'
 import { upsertRequests, type NewRequest } from '../db/request-writes'
-import { campaigns, sites, type ImportRun, type Integration } from '../db/schema'
+import { campaigns, sites, type Integration } from '../db/schema'
 import {
   findBookingDrawers,
   findContactSightings,
   findSessionsByIds,
   mergeRanges,
 } from '../db/sessions'
-import { createContactHasher } from '../collect/contact-hash'
-import { PAGE_LIMIT, type MedodsApi, type Page } from '../medods/client'
+import { createContactHasher } from '../crypto/contact-hash'
+import { PAGE_LIMIT, type Page } from '../medods/client'
 import type { Appointment } from '../medods/schema'
 import { findSessionClaims } from '../db/request-claims'
 import {
@@ -22,22 +22,19 @@ import {
   type Evidence,
 } from '../matching'
 import { contactKeys } from './contacts'
-import { endOfList, nextOffset, peopleOf, sliceIsFull, unique, whenMissing } from './pages'
+import {
+  endOfList,
+  nextOffset,
+  peopleOf,
+  sliceIsFull,
+  unique,
+  whenMissing,
+  type SliceContext,
+} from './slices'
 import { onlineSourceIdsOf, toBooking, type BookingRecord } from './transform'
 
 const MINUTE = 60_000
 const DAY = 24 * 60 * MINUTE
-
-export type SliceContext = {
-  db: Db
-  medods: MedodsApi
-  integration: Integration
-  run: ImportRun
-  contactHashKey: string
-  now: Date
-  /** Pages one invocation may import before it hands the rest to a continuation message. */
-  maxPages: number
-}
 
 /** A booking as the request stores it, and as the matching sees it. */
 type Prepared = { record: BookingRecord; booking: Booking }

@@ -1,3 +1,4 @@
+import { storedTouchOf, type CurrentTouch, type RequestAttribution } from '../db/schema'
 import { resolveCampaign, type CampaignRules } from './campaigns'
 import type { Attributed, Candidates, Match, MatchSettings } from './types'
 
@@ -27,16 +28,12 @@ export function attribute(
     campaignId: resolveCampaign(campaigns, session),
     sourceId: null,
     siteId: session.siteId,
-    attribution: {
-      source: session.source,
-      medium: session.medium,
-      campaign: session.campaign,
-      content: session.content,
-      term: session.term,
-      utmId: session.utmId,
-      clickIds: session.clickIds,
-      landingUrl: session.touchLandingUrl,
-      referrer: session.touchReferrer,
-    },
+    attribution: attributionOf(session),
   }
+}
+
+/** The API reports where a visit came from, not how the widget classified it or when. */
+function attributionOf(session: CurrentTouch): RequestAttribution {
+  const { type, at, ...attribution } = storedTouchOf(session)
+  return attribution
 }

@@ -41,6 +41,20 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs)
 }
 
+/** 429 and 5xx are worth another try; every other status is the answer. */
+export async function transientOrDone(res: Response, now: () => number): Promise<Attempt> {
+  if (res.status === 429) {
+    await res.body?.cancel()
+    const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), now())
+    return { transient: 'rate_limited', detail: 'HTTP 429', retryAfterMs }
+  }
+  if (res.status >= 500) {
+    await res.body?.cancel()
+    return { transient: 'server_error', detail: `HTTP ${res.status}` }
+  }
+  return { done: res }
+}
+
 /**
  * Runs `attempt` until it gives a final response. Transient failures wait (Retry-After when the
  * server names one, else capped exponential backoff) while the request's attempts and the run's

@@ -1,12 +1,10 @@
-import { toPage } from '../api/pagination'
 import { createDb } from '../db/client'
 import { listDeals } from '../db/deal-reads'
 import { listPipelines } from '../db/pipelines'
-import { normalizePhone } from '../imports/contacts'
 import { createRouter } from '../validation'
 import { dayRange, formatDateTime, formatMoney, formatPhone } from './format'
 import { renderPage } from './layout'
-import { DateFilter, Pager, readRawDataQuery } from './raw-data'
+import { DateFilter, EMPTY_PAGE, Pager, readRawDataQuery } from './raw-data'
 
 const PAGE_SIZE = 50
 const PATH = '/app/deals'
@@ -15,28 +13,25 @@ const PATH = '/app/deals'
 export const dealsPage = createRouter().get('/', async (c) => {
   const db = createDb(c.env.DB)
   const accountId = c.get('accountId')
-  const { query, errors } = readRawDataQuery(c)
+  const { query, cursor, errors } = readRawDataQuery(c)
   const range = dayRange(query)
-  const rows =
-    Object.keys(errors).length > 0
-      ? []
-      : await listDeals(db, accountId, {
-          modifiedFrom: range.from,
-          modifiedTo: range.to,
-          cursor: query.cursor,
-          limit: PAGE_SIZE + 1,
-        })
-  const position = (r: (typeof rows)[number]) => ({ at: r.deal.modifiedAt.getTime(), id: r.deal.id })
-  const page = toPage(rows, PAGE_SIZE, position, (r) => r)
+  const page = errors
+    ? EMPTY_PAGE
+    : await listDeals(db, accountId, {
+        modifiedFrom: range.from,
+        modifiedTo: range.to,
+        cursor,
+        limit: PAGE_SIZE,
+      })
   const pipelines = await listPipelines(db, accountId, { limit: 200 })
-  const pipelineName = new Map(pipelines.map((p) => [p.id, p.name]))
+  const pipelineName = new Map(pipelines.rows.map((p) => [p.id, p.name]))
 
   const body = (
     <>
       <h1>Сделки</h1>
       <p class="hint">Сделки из записей Medods по времени изменения, от ранних к поздним.</p>
       <DateFilter action={PATH} query={query} errors={errors} label="Изменены" />
-      {page.data.length === 0 ? (
+      {page.rows.length === 0 ? (
         <p class="notice info">Сделок за этот период нет.</p>
       ) : (
         <table id="deals">
@@ -47,7 +42,7 @@ export const dealsPage = createRouter().get('/', async (c) => {
             </tr>
           </thead>
           <tbody>
-            {page.data.map(({ deal, stage, contact, managerName }) => (
+            {page.rows.map(({ deal, stage, contact, managerName }) => (
               <tr data-appointment={deal.medodsAppointmentId}>
                 <td class="nowrap">{formatMoney(deal.amount, deal.currency)}</td>
                 <td>{deal.title}</td>
@@ -55,7 +50,7 @@ export const dealsPage = createRouter().get('/', async (c) => {
                 <td>{pipelineName.get(deal.pipelineId) ?? '—'}</td>
                 <td>
                   <div>{contact?.name ?? '—'}</div>
-                  <div class="muted nowrap">{formatPhone(normalizePhone(contact?.phone))}</div>
+                  <div class="muted nowrap">{formatPhone(contact?.phone ?? null)}</div>
                 </td>
                 <td>{managerName ?? '—'}</td>
                 <td class="nowrap">{formatDateTime(deal.modifiedAt)}</td>
@@ -64,7 +59,7 @@ export const dealsPage = createRouter().get('/', async (c) => {
           </tbody>
         </table>
       )}
-      <Pager path={PATH} query={query} nextCursor={page.nextCursor} />
+      <Pager path={PATH} query={query} next={page.next} />
     </>
   )
   return renderPage(c, { title: 'Сделки', section: 'deals' }, body)

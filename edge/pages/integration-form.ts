@@ -1,14 +1,14 @@
 import { z } from 'zod'
+import type { Integration } from '../db/schema'
+import type { FieldIssue } from '../errors'
+import { defaultIssues, medodsOrigin } from '../settings/save'
 import {
+  attributionOf,
   integrationInput,
   integrationPatch,
-  presentIntegration,
   type IntegrationPatch,
-} from '../api/integration-schemas'
-import type { Integration } from '../db/schema'
-import { requireDefaultWhenSending } from '../api/integration-settings'
-import { ApiError } from '../errors'
-import { parseMedodsUid } from '../medods/uid'
+} from '../settings/schema'
+import { issuesOf } from '../validation'
 
 /** The page's form as posted: checkboxes are "on" or absent, selects are ids or "". */
 export const integrationForm = z.object({
@@ -30,16 +30,15 @@ export type FieldErrors = Partial<Record<FormField, string>>
 
 /** The form filled from a stored integration; the SecretKey is never put back into the page. */
 export function formValues(row: Integration): IntegrationFormValues {
-  const view = presentIntegration(row)
-  const attribution = view.defaultAttribution
+  const attribution = attributionOf(row)
   const on = (flag: boolean) => (flag ? ('on' as const) : undefined)
   return {
-    active: on(view.active),
-    uid: view.uid,
-    identity: view.identity,
+    active: on(row.active),
+    uid: row.uid,
+    identity: row.identity,
     secretKey: '',
-    sendRequests: on(view.sendRequests),
-    sendDeals: on(view.sendDeals),
+    sendRequests: on(row.sendRequests),
+    sendDeals: on(row.sendDeals),
     bySource: on(attribution?.kind === 'source'),
     campaignId: attribution?.kind === 'campaign' ? attribution.campaignId : '',
     sourceId: attribution?.kind === 'source' ? attribution.sourceId : '',
@@ -69,7 +68,7 @@ function toApiInput(form: IntegrationFormValues, creating: boolean) {
   }
 }
 
-/** Russian words for what the API says about a field (its messages are for developers). */
+/** Russian words for what the settings say about a field (their messages are for developers). */
 const MESSAGES: Record<string, string> = {
   uid: 'Укажите адрес клиники в Medods, например https://beta45.medods.ru/',
   identity: 'Укажите Identity из файла ключа API v2',
@@ -79,7 +78,7 @@ const MESSAGES: Record<string, string> = {
   siteId: 'Выберите сайт для заявок без визита',
 }
 
-/** Which form field an API field path ("defaultAttribution.siteId", "uid") belongs to. */
+/** Which form field a settings path ("defaultAttribution.siteId", "uid") belongs to. */
 function formFieldOf(path: string, form: IntegrationFormValues): FormField {
   const leaf = path.split('.').at(-1) ?? path
   if (leaf in MESSAGES) return leaf as FormField
@@ -90,13 +89,12 @@ function formFieldOf(path: string, form: IntegrationFormValues): FormField {
   return 'uid'
 }
 
-/** Turns the API's "field: problem; field: problem" into errors next to the page's fields. */
-export function fieldErrors(err: ApiError, form: IntegrationFormValues): FieldErrors {
+/** The settings' field issues as errors next to the page's fields, the first per field. */
+export function fieldErrors(issues: FieldIssue[], form: IntegrationFormValues): FieldErrors {
   const errors: FieldErrors = {}
-  for (const part of err.message.split('; ')) {
-    const path = part.slice(0, Math.max(0, part.indexOf(':')))
-    const field = formFieldOf(path, form)
-    errors[field] ??= MESSAGES[field] ?? part
+  for (const issue of issues) {
+    const field = formFieldOf(issue.path, form)
+    errors[field] ??= MESSAGES[field] ?? issue.message
   }
   return errors
 }
@@ -104,29 +102,23 @@ export function fieldErrors(err: ApiError, form: IntegrationFormValues): FieldEr
 /** Validates like the API; answers its input, or errors keyed by form field. */
 export function parseIntegrationForm(
   form: IntegrationFormValues,
-  opts: { creating: boolean; allowLocal: boolean }
+  opts: { creating: boolean; env: Env }
 ): { input: IntegrationPatch } | { errors: FieldErrors } {
   const candidate = toApiInput(form, opts.creating)
   const parsed = (opts.creating ? integrationInput : integrationPatch).safeParse(candidate)
   if (parsed.success) return { input: parsed.data }
-  const errors: FieldErrors = {}
-  for (const issue of parsed.error.issues) {
-    const field = formFieldOf(issue.path.map(String).join('.'), form)
-    errors[field] ??= MESSAGES[field] ?? issue.message
-  }
   // The save checks these later; checked here too, every mistake shows at once.
-  if ('error' in parseMedodsUid(form.uid, opts.allowLocal)) errors.uid ??= MESSAGES.uid
+  const origin = medodsOrigin(opts.env, form.uid)
   const chosen = candidate.defaultAttribution
-  try {
-    requireDefaultWhenSending({
+  const issues = [
+    ...issuesOf(parsed.error),
+    ...('issue' in origin ? [origin.issue] : []),
+    ...defaultIssues({
       sendRequests: candidate.sendRequests,
       defaultCampaignId: chosen?.kind === 'campaign' ? chosen.campaignId : null,
       defaultSourceId: chosen?.kind === 'source' ? chosen.sourceId : null,
       defaultSiteId: chosen?.kind === 'source' ? chosen.siteId : null,
-    })
-  } catch (err) {
-    if (!(err instanceof ApiError)) throw err
-    return { errors: { ...fieldErrors(err, form), ...errors } }
-  }
-  return { errors }
+    }),
+  ]
+  return { errors: fieldErrors(issues, form) }
 }

@@ -1,26 +1,17 @@
 import type { Context } from 'hono'
-import { installFor } from '../api/install'
-import {
-  CREATE_DEFAULTS,
-  requireDefaultWhenSending,
-  settingsColumns,
-} from '../api/integration-settings'
 import { decryptSecret } from '../crypto/secrets'
 import { listCampaigns, listSources } from '../db/catalogue'
 import { createDb, type Db } from '../db/client'
-import {
-  findIntegration,
-  insertIntegration,
-  listIntegrations,
-  updateIntegration,
-  type IntegrationSettings,
-} from '../db/integrations'
+import { findIntegration, listIntegrations } from '../db/integrations'
 import { listRuns } from '../db/imports'
-import { ensureAccount, listSites } from '../db/queries'
+import { listSites } from '../db/queries'
 import type { Integration } from '../db/schema'
 import { ApiError } from '../errors'
 import { startManualRuns } from '../imports/run-now'
 import { checkMedodsConnection, type CheckResult } from '../medods/check'
+import { installFor } from '../settings/install'
+import { changeIntegration, createIntegration } from '../settings/save'
+import type { IntegrationInput } from '../settings/schema'
 import type { AppEnv } from '../types'
 import { createRouter } from '../validation'
 import { formatDateTime } from './format'
@@ -51,7 +42,7 @@ async function catalogueOf(db: Db, accountId: string): Promise<Catalogue> {
     listSources(db, accountId, CATALOGUE_PAGE),
     listSites(db, accountId, CATALOGUE_PAGE),
   ])
-  return { campaigns, sources, sites }
+  return { campaigns: campaigns.rows, sources: sources.rows, sites: sites.rows }
 }
 
 const NEW_FORM: IntegrationFormValues = {
@@ -79,7 +70,7 @@ type PageState = {
 
 async function integrationPage(c: Ctx, db: Db, row: Integration, state: PageState, status?: 400) {
   const accountId = c.get('accountId')
-  const [catalogue, runs, install] = await Promise.all([
+  const [catalogue, { rows: runs }, install] = await Promise.all([
     catalogueOf(db, accountId),
     listRuns(db, accountId, { integrationId: row.id, limit: 5, direction: 'desc' }),
     installFor(db, row, new URL(c.req.url).origin),
@@ -134,22 +125,17 @@ async function readForm(c: Ctx) {
 
 /** Saves through the API's own steps; a refused value comes back as an error next to its field. */
 async function save(c: Ctx, db: Db, form: IntegrationFormValues, stored?: Integration) {
-  const allowLocal = c.env.MEDODS_ALLOW_LOCAL === '1'
-  const parsed = parseIntegrationForm(form, { creating: !stored, allowLocal })
+  const parsed = parseIntegrationForm(form, { creating: !stored, env: c.env })
   if ('errors' in parsed) return parsed
   const ctx = { db, env: c.env, accountId: c.get('accountId') }
   try {
-    const columns = await settingsColumns(ctx, parsed.input)
-    if (stored) {
-      requireDefaultWhenSending({ ...stored, ...columns })
-      return { row: (await updateIntegration(db, ctx.accountId, stored.id, columns))! }
-    }
-    const all = { ...CREATE_DEFAULTS, ...columns }
-    requireDefaultWhenSending(all)
-    await ensureAccount(db, ctx.accountId)
-    return { row: await insertIntegration(db, ctx.accountId, all as IntegrationSettings) }
+    const row = stored
+      ? await changeIntegration(ctx, stored, parsed.input)
+      : await createIntegration(ctx, parsed.input as IntegrationInput)
+    if (!row) throw new ApiError('not_found', 'Интеграция не найдена')
+    return { row }
   } catch (err) {
-    if (err instanceof ApiError && err.code === 'bad_request') return { errors: fieldErrors(err, form) }
+    if (err instanceof ApiError && err.issues.length > 0) return { errors: fieldErrors(err.issues, form) }
     throw err
   }
 }
@@ -159,7 +145,7 @@ const savedUrl = (row: Integration) => `/app/integrations/${row.id}?saved=1#inst
 export const integrationPages = createRouter()
   .get('/', async (c) => {
     const db = createDb(c.env.DB)
-    const rows = await listIntegrations(db, c.get('accountId'), CATALOGUE_PAGE)
+    const { rows } = await listIntegrations(db, c.get('accountId'), CATALOGUE_PAGE)
     if (rows.length === 0) return c.redirect('/app/integrations/new', 303)
     const body = (
       <>

@@ -1,14 +1,28 @@
 import type { Context } from 'hono'
+import { decodeCursor, encodeCursor, type Position } from '../db/keyset'
 import type { AppEnv } from '../types'
 import { rawDataQuery, withQuery, type RawDataQuery } from './format'
 import { Field } from './layout'
 
 type DateErrors = { from?: string; to?: string }
 
-/** The page's query, or errors next to the date fields (the list is then not read). */
-export function readRawDataQuery(c: Context<AppEnv>): { query: RawDataQuery; errors: DateErrors } {
+/** What a list shows while its filter has errors. */
+export const EMPTY_PAGE = { rows: [], next: null }
+
+/**
+ * The page's query and where its list starts, or errors next to the date fields (the list is then not
+ * read). A cursor this app did not issue starts the list from the top, as a link without one does.
+ */
+export function readRawDataQuery(c: Context<AppEnv>): {
+  query: RawDataQuery
+  cursor?: Position
+  errors?: DateErrors
+} {
   const parsed = rawDataQuery.safeParse(c.req.query())
-  if (parsed.success) return { query: parsed.data, errors: {} }
+  if (parsed.success) {
+    const cursor = parsed.data.cursor ? decodeCursor(parsed.data.cursor) : undefined
+    return { query: cursor ? parsed.data : { ...parsed.data, cursor: undefined }, cursor }
+  }
   const errors: DateErrors = {}
   for (const issue of parsed.error.issues) {
     const field = issue.path[0] === 'to' ? 'to' : 'from'
@@ -17,13 +31,18 @@ export function readRawDataQuery(c: Context<AppEnv>): { query: RawDataQuery; err
   return { query: { from: '', to: '' }, errors }
 }
 
-export function DateFilter(props: { action: string; query: RawDataQuery; errors: DateErrors; label: string }) {
+export function DateFilter(props: {
+  action: string
+  query: RawDataQuery
+  errors?: DateErrors
+  label: string
+}) {
   return (
     <form method="get" action={props.action} class="filters card">
-      <Field id="from" label={`${props.label} с`} error={props.errors.from}>
+      <Field id="from" label={`${props.label} с`} error={props.errors?.from}>
         <input type="date" id="from" name="from" value={props.query.from} />
       </Field>
-      <Field id="to" label="по" error={props.errors.to}>
+      <Field id="to" label="по" error={props.errors?.to}>
         <input type="date" id="to" name="to" value={props.query.to} />
       </Field>
       <button type="submit">Показать</button>
@@ -33,13 +52,13 @@ export function DateFilter(props: { action: string; query: RawDataQuery; errors:
 }
 
 /** Forward keyset paging: the next page keeps the filter; the first page is one click away. */
-export function Pager(props: { path: string; query: RawDataQuery; nextCursor: string | null }) {
+export function Pager(props: { path: string; query: RawDataQuery; next: Position | null }) {
   const filter = { from: props.query.from, to: props.query.to }
   return (
     <nav class="pager">
       {props.query.cursor && <a href={withQuery(props.path, filter)}>← К началу</a>}
-      {props.nextCursor && (
-        <a href={withQuery(props.path, { ...filter, cursor: props.nextCursor })} rel="next">
+      {props.next && (
+        <a href={withQuery(props.path, { ...filter, cursor: encodeCursor(props.next) })} rel="next">
           Следующая страница →
         </a>
       )}

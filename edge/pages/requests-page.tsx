@@ -2,11 +2,10 @@ import { listCampaigns, listSources } from '../db/catalogue'
 import { createDb } from '../db/client'
 import { listRequests } from '../db/requests'
 import type { DefaultReason, RequestRow } from '../db/schema'
-import { toPage } from '../api/pagination'
 import { createRouter } from '../validation'
 import { dayRange, formatDateTime, formatPhone } from './format'
 import { renderPage } from './layout'
-import { DateFilter, Pager, readRawDataQuery } from './raw-data'
+import { DateFilter, EMPTY_PAGE, Pager, readRawDataQuery } from './raw-data'
 
 const PAGE_SIZE = 50
 const PATH = '/app/requests'
@@ -37,32 +36,30 @@ function Utm({ row }: { row: RequestRow }) {
 export const requestsPage = createRouter().get('/', async (c) => {
   const db = createDb(c.env.DB)
   const accountId = c.get('accountId')
-  const { query, errors } = readRawDataQuery(c)
+  const { query, cursor, errors } = readRawDataQuery(c)
   const range = dayRange(query)
-  const failed = Object.keys(errors).length > 0
-  const rows = failed
-    ? []
+  const page = errors
+    ? EMPTY_PAGE
     : await listRequests(db, accountId, {
         createdFrom: range.from,
         createdTo: range.to,
-        cursor: query.cursor,
-        limit: PAGE_SIZE + 1,
+        cursor,
+        limit: PAGE_SIZE,
         direction: 'desc',
       })
-  const page = toPage(rows, PAGE_SIZE, (r) => ({ at: r.createdAt.getTime(), id: r.id }), (r) => r)
   const [campaigns, sources] = await Promise.all([
     listCampaigns(db, accountId, { limit: 200 }),
     listSources(db, accountId, { limit: 200 }),
   ])
-  const campaignName = new Map(campaigns.map((x) => [x.id, x.name]))
-  const sourceName = new Map(sources.map((x) => [x.id, x.name]))
+  const campaignName = new Map(campaigns.rows.map((x) => [x.id, x.name]))
+  const sourceName = new Map(sources.rows.map((x) => [x.id, x.name]))
 
   const body = (
     <>
       <h1>Заявки</h1>
       <p class="hint">Онлайн-записи из Medods, новые сверху.</p>
       <DateFilter action={PATH} query={query} errors={errors} label="Созданы" />
-      {page.data.length === 0 ? (
+      {page.rows.length === 0 ? (
         <p class="notice info">Заявок за этот период нет.</p>
       ) : (
         <table id="requests">
@@ -73,7 +70,7 @@ export const requestsPage = createRouter().get('/', async (c) => {
             </tr>
           </thead>
           <tbody>
-            {page.data.map((row) => (
+            {page.rows.map((row) => (
               <tr data-appointment={row.medodsAppointmentId}>
                 <td class="nowrap">{formatDateTime(row.createdAt)}</td>
                 <td>
@@ -101,7 +98,7 @@ export const requestsPage = createRouter().get('/', async (c) => {
           </tbody>
         </table>
       )}
-      <Pager path={PATH} query={query} nextCursor={page.nextCursor} />
+      <Pager path={PATH} query={query} next={page.next} />
     </>
   )
   return renderPage(c, { title: 'Заявки', section: 'requests' }, body)

@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { storedContactHash } from '../../edge/collect/contact-hash'
+import { storedContactHash } from '../../edge/crypto/contact-hash'
 import type { IngestMessage } from '../../edge/collect/wire-schema'
 import worker from '../../edge/index'
 import type { WireInput as WirePayload } from '../../edge/collect/wire-schema'

@@ -6,7 +6,7 @@ import {
 } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { createContactHasher, storedContactHash } from '../../edge/collect/contact-hash'
+import { createContactHasher, storedContactHash } from '../../edge/crypto/contact-hash'
 import { rowsFor } from '../../edge/collect/rows'
 import {
   wirePayloadSchema,

@@ -34,13 +34,14 @@ describe('Medods client against the sandbox', () => {
     expect(resumed.map((p) => p.offset)).toEqual([100])
   })
 
-  it('reads sources, clinics, clients, users, orders and entries', async () => {
+  it('reads sources, patients, doctors, orders and entries', async () => {
     const { sandbox, client } = sandboxClient()
     const sources = (await allPages(client.appointmentSources())).flatMap((p) => p.items)
     expect(sources.find((s) => s.id === ONLINE_SOURCE_ID)?.title).toBe('Онлайн-запись')
-    expect((await allPages(client.clinics()))[0]?.items).toHaveLength(2)
-    expect((await allPages(client.clients()))[0]?.totalItems).toBe(40)
-    expect((await allPages(client.users({ clinicId: 1 })))[0]?.items.every((u) => u.id > 0)).toBe(true)
+    const patient = sandbox.data.clients[0]!
+    expect(await client.client(patient.id)).toMatchObject({ id: patient.id, phone: patient.phone })
+    const doctor = sandbox.data.users[0]!
+    expect(await client.user(doctor.id)).toMatchObject({ id: doctor.id, surname: doctor.surname })
     const order = sandbox.data.orders[0]!
     const read = await client.order(order.id)
     expect(read?.total).toBe(order.total)
@@ -77,21 +78,21 @@ describe('Medods client against the sandbox', () => {
   })
 
   it('reports a record without an id as id null', async () => {
-    const body = JSON.stringify({ data: [{ title: 'x' }, { id: 1, title: 'Клиника' }], totalItems: 2 })
+    const body = JSON.stringify({ data: [{ title: 'x' }, { id: 1, title: 'Администратор' }], totalItems: 2 })
     const client = createMedodsClient(
       { uid: SANDBOX_UID, identity: 'i', secretKey: 's' },
       { allowLocal: true, fetch: async () => new Response(body) }
     )
-    const [page] = await allPages(client.clinics())
-    expect(page?.items).toEqual([{ id: 1, title: 'Клиника' }])
-    expect(page?.skipped).toMatchObject([{ resource: 'clinics', id: null }])
+    const [page] = await allPages(client.appointmentSources())
+    expect(page?.items).toEqual([{ id: 1, title: 'Администратор' }])
+    expect(page?.skipped).toMatchObject([{ resource: 'appointments/sources', id: null }])
   })
 
   it('waits as long as Retry-After says on 429, then goes on', async () => {
     const { sandbox, client, waits } = sandboxClient()
     sandbox.faults.rateLimited = { times: 2, retryAfterSeconds: 3 }
-    const [page] = await allPages(client.clinics())
-    expect(page?.items).toHaveLength(2)
+    const [page] = await allPages(client.appointmentSources())
+    expect(page?.items).toHaveLength(4)
     expect(waits).toEqual([3000, 3000])
     expect(client.stats).toMatchObject({ requests: 3, retries: 2 })
   })
@@ -99,7 +100,7 @@ describe('Medods client against the sandbox', () => {
   it('retries 5xx and network errors with capped exponential backoff', async () => {
     const { sandbox, client, waits } = sandboxClient({}, { retry: { baseDelayMs: 1000, maxDelayMs: 3000, maxAttempts: 6 } })
     sandbox.faults.serverErrors = { times: 4, status: 502 }
-    await allPages(client.clinics())
+    await allPages(client.appointmentSources())
     expect(waits).toEqual([1000, 2000, 3000, 3000])
 
     // A connection that drops twice before the sandbox answers.
@@ -117,38 +118,38 @@ describe('Medods client against the sandbox', () => {
         },
       }
     )
-    expect((await allPages(client2.clinics()))[0]?.items).toHaveLength(2)
+    expect((await allPages(client2.appointmentSources()))[0]?.items).toHaveLength(4)
     expect(client2.stats).toMatchObject({ requests: 3, retries: 2 })
   })
 
   it('gives up with MedodsUnavailableError once the run budget is spent', async () => {
     const { sandbox, client } = sandboxClient({}, { retry: { budget: 3 } })
     sandbox.faults.serverErrors = { times: Infinity, status: 500 }
-    const error = await allPages(client.clinics()).catch((e: unknown) => e)
+    const error = await allPages(client.appointmentSources()).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(MedodsUnavailableError)
     expect(error).toMatchObject({ reason: 'server_error' })
     expect(client.stats).toMatchObject({ requests: 4, retries: 3 })
     // The budget is per run: the next call gets no retries at all.
-    await expect(client.appointment(5001)).rejects.toBeInstanceOf(MedodsUnavailableError)
+    await expect(client.client(1001)).rejects.toBeInstanceOf(MedodsUnavailableError)
     expect(client.stats.requests).toBe(5)
   })
 
   it('does not wait for a Retry-After beyond its cap', async () => {
     const { sandbox, client, waits } = sandboxClient({}, { retry: { maxRetryAfterMs: 60_000 } })
     sandbox.faults.rateLimited = { times: 1, retryAfterSeconds: 3600 }
-    await expect(allPages(client.clinics())).rejects.toMatchObject({ reason: 'rate_limited' })
+    await expect(allPages(client.appointmentSources())).rejects.toMatchObject({ reason: 'rate_limited' })
     expect(waits).toEqual([])
   })
 
   it('times out a hung request and retries it', async () => {
     const { sandbox, client } = sandboxClient({}, { timeoutMs: 40 })
     sandbox.faults.slow = { times: 1, delayMs: 400 }
-    const [page] = await allPages(client.clinics())
-    expect(page?.items).toHaveLength(2)
+    const [page] = await allPages(client.appointmentSources())
+    expect(page?.items).toHaveLength(4)
     expect(client.stats).toMatchObject({ requests: 2, retries: 1 })
 
     sandbox.faults.slow = { times: Infinity, delayMs: 400 }
-    await expect(allPages(client.clinics())).rejects.toMatchObject({ reason: 'timeout' })
+    await expect(allPages(client.appointmentSources())).rejects.toMatchObject({ reason: 'timeout' })
   })
 
   it('raises MedodsAuthError without retrying on 401 and 403', async () => {
@@ -168,14 +169,43 @@ describe('Medods client against the sandbox', () => {
       { uid: SANDBOX_UID, identity: 'i', secretKey: 's' },
       { allowLocal: true, fetch: async () => new Response('<html>Клиника</html>') }
     )
-    await expect(allPages(client.clinics())).rejects.toBeInstanceOf(MedodsResponseError)
+    await expect(allPages(client.appointmentSources())).rejects.toBeInstanceOf(MedodsResponseError)
   })
 
   it('only ever calls hosts the UID allow-list accepts', () => {
     const creds = { identity: 'i', secretKey: 's' }
     expect(() => createMedodsClient({ ...creds, uid: 'https://evil.example/' }, { allowLocal: true })).toThrow(MedodsError)
     expect(() => createMedodsClient({ ...creds, uid: SANDBOX_UID }, { allowLocal: false })).toThrow(/medods\.ru/)
-    expect(createMedodsClient({ ...creds, uid: 'beta45' }, { allowLocal: false }).apiBase).toBe('https://beta45.medods.ru/api/v2/')
     expect(SANDBOX_ORIGIN).toBe('http://127.0.0.1:8788')
+  })
+
+  it('calls the API base of the UID, with a bearer token and asking for JSON', async () => {
+    const seen: Request[] = []
+    const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      seen.push(new Request(input, init))
+      return Response.json({ data: [], totalItems: 0 })
+    }
+    const client = createMedodsClient({ uid: 'beta45', identity: 'i', secretKey: 's' }, { allowLocal: false, fetch })
+    expect(await client.probe('clinics')).toEqual({ totalItems: 0 })
+    expect(seen.map((r) => r.url)).toEqual(['https://beta45.medods.ru/api/v2/clinics?limit=1&offset=0'])
+    expect(seen[0]!.headers.get('authorization')).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/)
+    expect(seen[0]!.headers.get('accept')).toBe('application/json')
+    expect(seen[0]!.redirect).toBe('manual')
+  })
+
+  it('answers null for a 404 record and raises on another 4xx or a body that is not JSON', async () => {
+    const answers = [
+      Response.json({ errors: ['errors.not_found'] }, { status: 404 }),
+      Response.json({ errors: { limit: ['errors.less_than_or_equal_to_100'] } }, { status: 422 }),
+      new Response('{"id": 1, "tot'),
+    ]
+    const client = createMedodsClient(
+      { uid: SANDBOX_UID, identity: 'i', secretKey: 's' },
+      { allowLocal: true, fetch: async () => answers.shift()! }
+    )
+    expect(await client.order(1)).toBeNull()
+    await expect(client.order(2)).rejects.toThrow(/HTTP 422.*less_than_or_equal_to_100/)
+    await expect(client.order(3)).rejects.toThrow(/HTTP 200.*not JSON/)
+    expect(client.stats).toEqual({ requests: 3, retries: 0, malformedSkipped: 0 })
   })
 })

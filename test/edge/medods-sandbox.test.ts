@@ -1,8 +1,9 @@
 import { SignJWT, UnsecuredJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { APPOINTMENT_STATUSES } from '../../edge/medods/schema'
+import { APPOINTMENT_STATUSES, clientSchema, clinicSchema, userSchema } from '../../edge/medods/schema'
 import { medodsToken } from '../../edge/medods/token'
 import { createMedodsSandbox, DEMO_KEY, NO_RIGHTS_KEY, ONLINE_SOURCE_ID } from '../../sandbox/medods'
+import { firstPage, sandboxHttp } from './support/medods-extra'
 import { SANDBOX_ORIGIN } from './support/medods-sandbox'
 
 const NOW = Date.UTC(2025, 4, 20, 9, 0, 0)
@@ -93,6 +94,18 @@ describe('sandbox lists', () => {
     expect(second.data).toHaveLength(50)
     const ids = [...first.data, ...second.data].map((a: { id: number }) => a.id)
     expect(new Set(ids).size).toBe(150)
+  })
+
+  it('serves clinics, clients and users as the Medods schemas read them, filtered when asked', async () => {
+    const sandbox = createMedodsSandbox()
+    const http = sandboxHttp(sandbox)
+    expect((await firstPage(http, 'clinics', clinicSchema)).items).toHaveLength(2)
+    expect((await firstPage(http, 'clients', clientSchema)).totalItems).toBe(40)
+    const { items: doctors } = await firstPage(http, 'users', userSchema, { clinicId: 1 })
+    const inClinic = sandbox.data.users.filter((u) => u.currentClinicId === 1).map((u) => u.id)
+    expect(inClinic.length).toBeGreaterThan(0)
+    expect(doctors.map((u) => u.id)).toEqual(inClinic)
+    expect(http.stats).toEqual({ requests: 3, retries: 0 })
   })
 
   it('answers 422 with an errors body to a limit over 100 or a bad offset', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { contactHashes, normalisePhone } from '../../widget/src/hash'
+import { contactHashes, normalizePhone } from '../../widget/src/hash'
 import { advanceVisit, SESSION_IDLE_MS, type VisitState } from '../../widget/src/session'
 import type { WireTouch } from '../../widget/src/wire'
 
@@ -148,7 +148,7 @@ describe('contact normalisation and hashing', () => {
     ['+7 (812) 000-00-00', '78120000000'],
     ['+1 212 555 0100', ''],
     ['555-11-11', ''],
-  ])('phone %s → %s', (raw, e164) => expect(normalisePhone(raw)).toBe(e164))
+  ])('phone %s → %s', (raw, e164) => expect(normalizePhone(raw)).toBe(e164))
 
   it('sends SHA-256 of the normalised phone and of the trimmed lower-case email (attribution.md §13)', async () => {
     const hashes = await contactHashes({ phone: '8 999 555-11-11', email: '  Mail@Yandex.RU ' })

@@ -1,7 +1,7 @@
 import { clip, hex } from './util'
 
 /** Russian phone as E.164 digits (7XXXXXXXXXX); '' when it is not one (never guess: 8 800 … is valid). */
-export function normalisePhone(raw: unknown): string {
+export function normalizePhone(raw: unknown): string {
   const digits = clip(raw).replace(/\D/g, '')
   return /^[78]?\d{10}$/.test(digits) ? '7' + digits.slice(-10) : ''
 }
@@ -21,7 +21,7 @@ export async function contactHashes(contact: Contact) {
   try {
     for (const label in contact) {
       const value = contact[label]
-      if (/tel|phone/i.test(label)) found.p ||= normalisePhone(value)
+      if (/tel|phone/i.test(label)) found.p ||= normalizePhone(value)
       else if (/mail/i.test(label) && /@/.test(value as string))
         found.e ||= clip(value).toLowerCase()
     }

@@ -4,7 +4,7 @@
  * The collector's zod schema (edge/collect) is the server-side source of truth and must accept exactly this.
  */
 
-/** How a visitor arrived. Absent fields are empty strings. */
+/** How a visitor arrived. Absent fields are empty strings. Server-side names: edge/db/schema/touch.ts. */
 export type WireTouch = {
   t: 'utm' | 'organic' | 'referral' | 'direct' // type
   s: string // source, e.g. "yandex", "(direct)"

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
+  type AnySQLiteColumn,
   check,
   foreignKey,
   index,
@@ -10,8 +11,8 @@ import {
 } from 'drizzle-orm/sqlite-core'
 import { msTime } from './columns'
 import { sites } from './catalogue'
+import { currentTouchColumns, storedTouchColumn } from './touch'
 
-export const TOUCH_TYPES = ['utm', 'organic', 'referral', 'direct'] as const
 export const EVENT_TYPES = [
   'pageview',
   'booking_open',
@@ -23,24 +24,9 @@ export const EVENT_TYPES = [
   'custom',
 ] as const
 
-/** A touch as the widget classified it; the first touch of a session is kept whole as JSON. */
-export type StoredTouch = {
-  type: (typeof TOUCH_TYPES)[number]
-  source: string
-  medium: string
-  campaign: string
-  content: string
-  term: string
-  utmId: string
-  clickIds: Record<string, string>
-  landingUrl: string
-  referrer: string
-  at: number
-}
-
 /**
  * A widget session, keyed by the client's session id within its site (a key cannot claim another site's
- * session). The first touch is write-once; the unprefixed touch columns are the session's current touch.
+ * session). The first touch is write-once, kept whole; the current touch has a column per field (touch.ts).
  */
 export const sessions = sqliteTable(
   'sessions',
@@ -53,24 +39,21 @@ export const sessions = sqliteTable(
     startedAt: msTime('started_at'),
     lastSeenAt: msTime('last_seen_at'),
     landingUrl: text('landing_url').notNull(),
-    firstTouch: text('first_touch', { mode: 'json' }).$type<StoredTouch>().notNull(),
-    touchType: text('touch_type', { enum: TOUCH_TYPES }).notNull(),
-    source: text('source').notNull(),
-    medium: text('medium').notNull(),
-    campaign: text('campaign').notNull(),
-    content: text('content').notNull(),
-    term: text('term').notNull(),
-    utmId: text('utm_id').notNull(),
-    clickIds: text('click_ids', { mode: 'json' }).$type<Record<string, string>>().notNull(),
-    touchLandingUrl: text('touch_landing_url').notNull(),
-    touchReferrer: text('touch_referrer').notNull(),
-    touchAt: msTime('touch_at'),
+    firstTouch: storedTouchColumn('first_touch'),
+    ...currentTouchColumns(),
   },
   (t) => [
     primaryKey({ columns: [t.siteId, t.id] }),
     index('sessions_last_seen_idx').on(t.lastSeenAt),
   ]
 )
+
+/** A row that belongs to a session of its site, deleted with it. */
+const ofSession = (t: { siteId: AnySQLiteColumn; sessionId: AnySQLiteColumn }) =>
+  foreignKey({
+    columns: [t.siteId, t.sessionId],
+    foreignColumns: [sessions.siteId, sessions.id],
+  }).onDelete('cascade')
 
 /** One widget event; the client's event id is unique per site, so a retried send is stored once. */
 export const events = sqliteTable(
@@ -88,10 +71,7 @@ export const events = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.siteId, t.id] }),
-    foreignKey({
-      columns: [t.siteId, t.sessionId],
-      foreignColumns: [sessions.siteId, sessions.id],
-    }).onDelete('cascade'),
+    ofSession(t),
     index('events_session_idx').on(t.siteId, t.sessionId),
   ]
 )
@@ -122,10 +102,7 @@ export const bookingDrawers = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.siteId, t.id] }),
-    foreignKey({
-      columns: [t.siteId, t.sessionId],
-      foreignColumns: [sessions.siteId, sessions.id],
-    }).onDelete('cascade'),
+    ofSession(t),
     // The booking-window rung: a site's drawers opened inside each booking's window.
     index('booking_drawers_site_opened_idx').on(t.siteId, t.openedAt),
   ]
@@ -146,10 +123,7 @@ export const contactHashes = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.siteId, t.hash, t.sessionId] }),
-    foreignKey({
-      columns: [t.siteId, t.sessionId],
-      foreignColumns: [sessions.siteId, sessions.id],
-    }).onDelete('cascade'),
+    ofSession(t),
     // The contact rung: a site's sessions that captured a hash before a time.
     index('contact_hashes_site_hash_at_idx').on(t.siteId, t.hash, t.at),
     index('contact_hashes_session_idx').on(t.siteId, t.sessionId),

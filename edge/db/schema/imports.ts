@@ -1,5 +1,6 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { createdAt, updatedAt } from './columns'
+import type { StoredTouch } from './touch'
 
 // Imports from Medods (issue #6): runs, the Medods records they cache, and the requests they produce.
 
@@ -59,7 +60,7 @@ export const importRuns = sqliteTable(
   ]
 )
 
-/** Medods patients the imports needed (re-read as `edge/imports/pages.ts` says): name, contacts only. */
+/** Medods patients the imports needed (re-read as `edge/imports/slices.ts` says): name, contacts only. */
 export const medodsClients = sqliteTable(
   'medods_clients',
   {
@@ -125,16 +126,7 @@ export const requests = sqliteTable(
   ]
 )
 
-export type RequestAttribution = {
-  source: string
-  medium: string
-  campaign: string
-  content: string
-  term: string
-  utmId: string
-  clickIds: Record<string, string>
-  landingUrl: string
-  referrer: string
-}
+/** The matched session's touch as a request keeps it: everything but its type and time. */
+export type RequestAttribution = Omit<StoredTouch, 'type' | 'at'>
 export type ImportRun = typeof importRuns.$inferSelect
 export type RequestRow = typeof requests.$inferSelect

@@ -1,11 +1,30 @@
-import { cachedPatients, cachedUsers, upsertPatients, upsertUsers } from '../db/medods-cache'
-import type { ImportRun } from '../db/schema'
-import type { Page } from '../medods/client'
+import type { Db } from '../db/client'
+import {
+  cachedPatients,
+  cachedUsers,
+  upsertPatients,
+  upsertUsers,
+  type PatientContact,
+} from '../db/medods-cache'
+import type { ImportRun, Integration } from '../db/schema'
+import type { MedodsApi, Page } from '../medods/client'
 import type { Appointment } from '../medods/schema'
-import type { SliceContext } from './requests-import'
+import { normalizeEmail, normalizePhone } from './contacts'
 import { fullName } from './transform'
 
-// What the requests and the deals imports share in their page loops.
+// An import runs in slices: each invocation walks Medods' list pages until its slice is full, then hands
+// the rest to a continuation message. What the requests and the deals imports share in that loop.
+
+export type SliceContext = {
+  db: Db
+  medods: MedodsApi
+  integration: Integration
+  run: ImportRun
+  contactHashKey: string
+  now: Date
+  /** Pages one invocation may import before it hands the rest to a continuation message. */
+  maxPages: number
+}
 
 /** Workers allow 1,000 subrequests per invocation (paid plan), and every Medods call is one. */
 const MEDODS_CALLS_PER_INVOCATION = 900
@@ -33,8 +52,6 @@ export const whenMissing = (row: Cached) => !row
 export const oncePerRun = (run: ImportRun) => (row: Cached) =>
   !row || row.updatedAt.getTime() <= run.createdAt.getTime()
 
-export type Patient = { name: string; phone: string | null; email: string | null }
-
 /**
  * The patients and doctors (by name) of these appointments, from the D1 cache, reading from Medods
  * the ones `stale` picks. Answers them with the cache writes, for the page's own atomic batch.
@@ -47,14 +64,19 @@ export async function peopleOf(ctx: SliceContext, appointments: Appointment[], s
     cachedPatients(db, integration.id, patientIds),
     cachedUsers(db, integration.id, doctorIds),
   ])
-  const patients = new Map<number, Patient>(cachedP)
+  const patients = new Map<number, PatientContact>(cachedP)
   const doctors = new Map([...cachedD].map(([id, row]) => [id, row.name]))
 
   const freshPatients = []
   for (const id of patientIds.filter((id) => stale(cachedP.get(id)))) {
     const patient = await medods.client(id)
     if (!patient) continue
-    const row = { name: fullName(patient), phone: patient.phone ?? null, email: patient.email ?? null }
+    // Normalised once, here: requests, the deals API and the pages read the cache as stored.
+    const row = {
+      name: fullName(patient),
+      phone: normalizePhone(patient.phone),
+      email: normalizeEmail(patient.email),
+    }
     patients.set(id, row)
     freshPatients.push({ medodsId: id, ...row })
   }
