@@ -45,8 +45,17 @@ export function getRun(db: Db, id: string) {
 export async function markRunning(db: Db, id: string, now: Date) {
   await db
     .update(importRuns)
-    .set({ status: 'running', startedAt: sql`coalesce(${importRuns.startedAt}, ${now.getTime()})` })
+    .set({
+      status: 'running',
+      startedAt: sql`coalesce(${importRuns.startedAt}, ${now.getTime()})`,
+      progressAt: now,
+    })
     .where(eq(importRuns.id, id))
+}
+
+/** Marks a stalled run as being taken over, so a second "Run now" does not enqueue it twice. */
+export async function markTakenOver(db: Db, id: string, now: Date) {
+  await db.update(importRuns).set({ progressAt: now }).where(eq(importRuns.id, id))
 }
 
 const increments = (add: Partial<RunCounters>) =>

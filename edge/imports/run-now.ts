@@ -1,9 +1,9 @@
 import type { Db } from '../db/client'
-import { createRun, findOpenRun } from '../db/imports'
+import { createRun, findOpenRun, markTakenOver } from '../db/imports'
 import type { ImportRun, Integration } from '../db/schema'
 import { ApiError } from '../errors'
 import { enqueueJobs } from './jobs'
-import { startCursor } from './run'
+import { isStalled, startCursor } from './run'
 
 /**
  * "Run now" (the API's `POST /integrations/:id/run` and the integration page's button): one queued run
@@ -29,6 +29,13 @@ export async function startManualRuns(
     // An open run of the same kind already covers "now": pressing the button twice queues nothing more.
     const open = await findOpenRun(db, integration.id, kind)
     if (open) {
+      // A stalled run (its worker died, its message was lost) is resumed from its committed offset.
+      if (isStalled(open, now)) {
+        await markTakenOver(db, open.id, now)
+        await enqueueJobs(queue, [
+          { kind, integrationId: integration.id, scheduledAt: now.getTime(), runId: open.id },
+        ])
+      }
       runs.push(open)
       continue
     }

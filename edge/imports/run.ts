@@ -1,5 +1,13 @@
 import { createDb, type Db } from '../db/client'
-import { addToRun, createRun, finishRun, getRun, markRunning, recordRunError } from '../db/imports'
+import {
+  addToRun,
+  createRun,
+  findOpenRun,
+  finishRun,
+  getRun,
+  markRunning,
+  recordRunError,
+} from '../db/imports'
 import { integrations, type ImportRun, type Integration } from '../db/schema'
 import { decryptSecret } from '../crypto/secrets'
 import { describeForLog } from '../errors'
@@ -29,6 +37,19 @@ export type ImportDeps = {
 
 const DAY_SECONDS = 86_400
 
+/**
+ * A run open this long without a slice starting is stalled: a slice lives at most 15 minutes (the
+ * consumer's wall-clock limit) and a failed one is redelivered after 60 s (`retry_delay`).
+ */
+export const STALLED_AFTER_MS = 20 * 60_000
+
+/** Whether an open run has stopped moving: no slice started (or, if never started, queued) for long. */
+export function isStalled(run: Pick<ImportRun, 'status' | 'progressAt' | 'createdAt'>, now: Date) {
+  if (run.status !== 'queued' && run.status !== 'running') return false
+  const last = run.progressAt ?? run.createdAt
+  return now.getTime() - last.getTime() > STALLED_AFTER_MS
+}
+
 /** Where a run's `updatedAtAfter` starts: the backfill asked for, else the stored cursor, else the lookback. */
 export function startCursor(integration: Integration, kind: ImportRun['kind'], now: Date, since?: Date) {
   if (since) return Math.floor(since.getTime() / 1000)
@@ -38,6 +59,9 @@ export function startCursor(integration: Integration, kind: ImportRun['kind'], n
 
 async function openRun(db: Db, job: ImportJob, integration: Integration, now: Date) {
   if (job.runId) return getRun(db, job.runId)
+  // The daily message takes over a stalled run of its kind rather than leave it open for ever.
+  const open = await findOpenRun(db, integration.id, job.kind)
+  if (open && isStalled(open, now)) return open
   return createRun(db, {
     id: `cron:${job.kind}:${integration.id}:${job.scheduledAt}`,
     accountId: integration.accountId,

@@ -7,6 +7,7 @@ import { listRuns } from '../db/imports'
 import { listSites } from '../db/queries'
 import type { Integration } from '../db/schema'
 import { ApiError } from '../errors'
+import { isStalled } from '../imports/run'
 import { startManualRuns } from '../imports/run-now'
 import { checkMedodsConnection, type CheckResult } from '../medods/check'
 import { installFor } from '../settings/install'
@@ -77,7 +78,11 @@ async function integrationPage(c: Ctx, db: Db, row: Integration, state: PageStat
   ])
   const saved = c.req.query('saved') === '1' && !state.errors
   const ran = c.req.query('ran') === '1' && !state.notice && !state.check
-  const running = runs.some((run) => run.status === 'queued' || run.status === 'running')
+  // A stalled run is not refreshed for: "Run now" takes it over.
+  const now = new Date()
+  const running = runs.some(
+    (run) => (run.status === 'queued' || run.status === 'running') && !isStalled(run, now)
+  )
   const body = (
     <>
       <h1>Medods: {row.uid}</h1>

@@ -59,6 +59,44 @@ describe('POST /api/v1/integrations/:id/run', () => {
   })
 })
 
+describe('a stalled run', () => {
+  it('is taken over by "Run now" and resumed from its committed offset, not left running', async () => {
+    const account = 'acc-run-stalled'
+    const sandbox = createMedodsSandbox({ counts: { clients: 20, appointments: 250 } })
+    const { integrationId } = await setUpClinic(account)
+    const jobs = captureQueue()
+    const since = new Date(Date.now() - 90 * 86_400_000).toISOString()
+    const queued = await send(account, 'POST', `/api/v1/integrations/${integrationId}/run`, { since })
+    const runId = queued.body.data[0].id
+
+    // One page, then the worker dies: its continuation message is lost.
+    await runImportJob({ ...importDeps(sandbox), pagesPerInvocation: 1 }, jobs.shift()!)
+    expect(jobs).toHaveLength(1)
+    jobs.length = 0
+    const fresh = await send(account, 'POST', `/api/v1/integrations/${integrationId}/run`)
+    expect(fresh.body.data.map((r: { id: string }) => r.id)).toEqual([runId])
+    expect(jobs).toHaveLength(0)
+
+    const longAgo = Date.now() - 30 * 60_000
+    await env.DB.prepare('UPDATE import_runs SET progress_at = ? WHERE id = ?').bind(longAgo, runId).run()
+    const takeover = await send(account, 'POST', `/api/v1/integrations/${integrationId}/run`)
+    expect(takeover.body.data.map((r: { id: string }) => r.id)).toEqual([runId])
+    expect(jobs).toEqual([{ kind: 'requests', integrationId, scheduledAt: expect.any(Number), runId }])
+    const twice = await send(account, 'POST', `/api/v1/integrations/${integrationId}/run`)
+    expect(twice.body.data[0].id).toBe(runId)
+    expect(jobs).toHaveLength(1)
+
+    while (jobs.length > 0) await runImportJob(importDeps(sandbox), jobs.shift()!)
+    const runs = await send(account, 'GET', `/api/v1/import-runs?integrationId=${integrationId}`)
+    expect(runs.body.data).toHaveLength(1)
+    // Three pages of 100, 100, 50: the resumed slices went on from the committed page, none read twice.
+    expect(runs.body.data[0]).toMatchObject({ id: runId, status: 'succeeded', pages: 3 })
+    const requests = await send(account, 'GET', `/api/v1/requests?integrationId=${integrationId}&limit=200`)
+    expect(runs.body.data[0].stored).toBe(requests.body.data.length)
+    expect(requests.body.data.length).toBeGreaterThan(0)
+  })
+})
+
 describe('the imports queue consumer', () => {
   it('imports one integration while another one fails, without touching it', async () => {
     const sandbox = createMedodsSandbox({ counts: { clients: 5, appointments: 30 } })

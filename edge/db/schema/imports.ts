@@ -52,6 +52,8 @@ export const importRuns = sqliteTable(
     error: text('error'),
     createdAt: createdAt(),
     startedAt: integer('started_at', { mode: 'timestamp_ms' }),
+    /** When a slice last started or committed a page: a run open with no progress for long is stalled. */
+    progressAt: integer('progress_at', { mode: 'timestamp_ms' }),
     finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
   },
   (t) => [

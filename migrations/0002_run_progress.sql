@@ -1,0 +1,1 @@
+ALTER TABLE `import_runs` ADD `progress_at` integer;
