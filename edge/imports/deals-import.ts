@@ -2,7 +2,7 @@ import { findDeals, dealWrites, type DealPlan } from '../db/deals'
 import { advanceRun } from '../db/imports'
 import { ensurePipeline, ensureStages, type PipelineWithStages } from '../db/pipelines'
 import { PAGE_LIMIT, type MedodsApi } from '../medods/client'
-import { MedodsUnavailableError } from '../medods/errors'
+import { MedodsResponseError, MedodsUnavailableError } from '../medods/errors'
 import type { Appointment } from '../medods/schema'
 import {
   dealTitle,
@@ -15,6 +15,7 @@ import {
   toDealDraft,
 } from './deals-transform'
 import {
+  atRunCeiling,
   endOfList,
   nextOffset,
   oncePerRun,
@@ -75,7 +76,7 @@ export async function importDealsSlice(ctx: SliceContext): Promise<{ more: boole
       ...dealWrites(db, plans, ctx.now),
     ])
     pages++
-    if (endOfList(page)) break
+    if (endOfList(page) || atRunCeiling(ctx, pages)) break
     if (sliceIsFull(ctx, pages, CALLS_PER_PAGE)) return { more: true }
   }
   return { more: false }
@@ -89,9 +90,9 @@ const scopeOf = (ctx: SliceContext) => ({
 })
 
 /**
- * The amount and services of each appointment's order: 0 without an order. An order Medods keeps
- * failing to serve (retries spent), or does not serve at all, leaves the amount unknown (null);
- * other errors stop the page, so the queue retries it.
+ * The amount and services of each appointment's order: 0 without an order. An order (or its lines)
+ * Medods keeps failing to serve or refuses with a status (404 included) leaves the amount unknown
+ * (null); a refused key or an answer cut short stops the page, so the queue retries it.
  */
 async function readOrders(medods: MedodsApi, appointments: Appointment[]) {
   const reads = new Map<number, OrderRead>()
@@ -104,12 +105,15 @@ async function readOrders(medods: MedodsApi, appointments: Appointment[]) {
     try {
       reads.set(appointment.id, await readOrder(medods, orderId))
     } catch (err) {
-      if (!(err instanceof MedodsUnavailableError)) throw err
+      if (!(err instanceof MedodsUnavailableError || isRefusal(err))) throw err
       reads.set(appointment.id, { amount: null, services: [] })
     }
   }
   return reads
 }
+
+/** A status Medods gave for this one record (404, 422…): retrying the page would not change it. */
+const isRefusal = (err: unknown) => err instanceof MedodsResponseError && err.status !== 200
 
 async function readOrder(medods: MedodsApi, orderId: number): Promise<OrderRead> {
   const order = await medods.order(orderId)

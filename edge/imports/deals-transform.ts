@@ -39,17 +39,26 @@ export function stageForUnknownStatus(status: string, lastOrder: number): StageS
 const sumOf = (entries: Pick<Entry, 'finalsum'>[]) =>
   entries.reduce((sum, entry) => sum + (entry.finalsum ?? 0), 0)
 
+/** An amount no clinic bills (negative, not finite, a billion roubles or more) is unknown, not stored. */
+export const MAX_AMOUNT = 1e9
+
+/** The amount if it is one a clinic could bill, else null (unknown). */
+export const sane = (amount: number): number | null =>
+  Number.isFinite(amount) && amount >= 0 && amount < MAX_AMOUNT ? amount : null
+
 /**
- * The order's total, else the sum of its lines' `finalsum`; undefined when the order carries
- * neither, so the caller can read its lines from `GET /entries`.
+ * The order's amount from the first candidate it carries, in this order: `total`, `finalSum` /
+ * `finalsum`, `sum`, else the sum of its lines' `finalsum`. Undefined when it carries none, so the
+ * caller can read its lines from `GET /entries`; null when the amount is not believable.
  */
-export function orderAmount(order: Order): number | undefined {
-  if (order.total !== null && order.total !== undefined) return order.total
-  if (order.entries && order.entries.length > 0) return sumOf(order.entries)
+export function orderAmount(order: Order): number | null | undefined {
+  const candidate = order.total ?? order.finalSum ?? order.finalsum ?? order.sum
+  if (candidate !== null && candidate !== undefined) return sane(candidate)
+  if (order.entries && order.entries.length > 0) return sane(sumOf(order.entries))
   return undefined
 }
 
-export const entriesAmount = sumOf
+export const entriesAmount = (entries: Pick<Entry, 'finalsum'>[]) => sane(sumOf(entries))
 
 /**
  * "Первичный прием — Иванова Анна Петровна": the appointment type (else its services) and the

@@ -23,6 +23,7 @@ import {
 } from '../matching'
 import { contactKeys } from './contacts'
 import {
+  atRunCeiling,
   endOfList,
   nextOffset,
   peopleOf,
@@ -75,7 +76,7 @@ export async function importRequestsSlice(ctx: SliceContext): Promise<{ more: bo
       ...upsertRequests(db, rows),
     ])
     pages++
-    if (endOfList(page)) break
+    if (endOfList(page) || atRunCeiling(ctx, pages)) break
     if (sliceIsFull(ctx, pages, CALLS_PER_PAGE)) return { more: true }
   }
   return { more: false }

@@ -33,8 +33,18 @@ const MEDODS_CALLS_PER_INVOCATION = 900
 export const nextOffset = (page: Page<Appointment>) =>
   page.offset + page.items.length + page.skipped.length
 
+/**
+ * The most pages one run reads (2,000 pages, 200,000 appointments changed since the cursor): past it a
+ * list that never ends (a Medods that ignores `offset` but answers new ids) is cut rather than followed.
+ */
+export const MAX_PAGES_PER_RUN = 2000
+
 export const endOfList = (page: Page<Appointment>) =>
   nextOffset(page) === page.offset || nextOffset(page) >= page.totalItems
+
+/** Whether the run has read as many pages as a run may, counting this slice's `pages`. */
+export const atRunCeiling = (ctx: SliceContext, pages: number) =>
+  ctx.run.pages + pages >= MAX_PAGES_PER_RUN
 
 /**
  * Whether the slice must hand on before another page: after `maxPages`, or when a page at its worst

@@ -83,11 +83,23 @@ export function createMedodsClient(creds: MedodsCredentials, opts: MedodsClientO
     return checked
   }
 
-  /** Pages through a list with limit 100 and offset; malformed records count towards the offset. */
+  /**
+   * Pages through a list with limit 100 and offset; malformed records count towards the offset. A page
+   * larger than asked for is not a Medods answer; a page that repeats the one before (a server ignoring
+   * `offset`) ends the list, so a run cannot go round for ever.
+   */
   async function* list<T>(resource: string, schema: z.ZodType<T>, query: Query, startOffset = 0) {
+    let previous: string | undefined
     for (let offset = startOffset; ; ) {
       const body = await getJson(resource, { ...query, limit: PAGE_LIMIT, offset })
+      if (body === null) throw new MedodsResponseError(404, resource, 'not served (404)')
       const { data, totalItems } = envelopeOf(resource, body)
+      if (data.length > PAGE_LIMIT) {
+        throw new MedodsResponseError(200, resource, `a page of ${data.length} items, over the ${PAGE_LIMIT} asked for`)
+      }
+      const signature = JSON.stringify(data)
+      if (data.length > 0 && signature === previous) return
+      previous = signature
       const page: Page<T> = { items: [], skipped: [], offset, totalItems }
       for (const record of data) {
         const checked = validate(resource, schema, record)

@@ -1,4 +1,4 @@
-import { MedodsAuthError, MedodsError, MedodsResponseError } from './errors'
+import { MedodsAuthError, MedodsError, MedodsResponseError, MedodsUnavailableError } from './errors'
 import { type Attempt, DEFAULT_RETRY, type RetryPolicy, transientOrDone, withRetry } from './retry'
 import { tokenSource } from './token'
 import { parseMedodsUid } from './uid'
@@ -12,8 +12,12 @@ export type MedodsHttpOptions = {
   sleep?: (ms: number) => Promise<void>
   now?: () => number
   timeoutMs?: number
+  /** The largest answer read, in bytes: a page of 100 appointments is well under 1 MB. */
+  maxBytes?: number
   retry?: Partial<RetryPolicy>
 }
+
+export const DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 
 /** What an import run records of its traffic; `retries` is also the run's spent retry budget. */
 export type RequestStats = { requests: number; retries: number }
@@ -53,15 +57,20 @@ export function createMedodsHttp(
   }
   const policy = { ...DEFAULT_RETRY, ...opts.retry }
   const deps = { policy, state: stats, sleep: opts.sleep ?? realSleep }
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES
 
   /** The parsed JSON of a path under the API base, or null for 404. */
   async function getJson(path: string, query: Query = {}): Promise<unknown> {
     const url = urlOf(apiBase, path, query)
+    // One deadline for the whole answer of the last attempt: its headers and its body.
+    let deadline = 0
     const counted = () => {
       stats.requests++
+      deadline = now() + transport.timeoutMs
       return attempt(transport, url)
     }
-    return decode(path, await withRetry(path, counted, deps))
+    const res = await withRetry(path, counted, deps)
+    return decode(path, res, { maxBytes, msLeft: () => deadline - now() })
   }
 
   return { getJson, stats }
@@ -101,8 +110,10 @@ async function attempt(t: Transport, url: string): Promise<Attempt> {
   }
 }
 
+type BodyLimits = { maxBytes: number; msLeft: () => number }
+
 /** A final answer as JSON; bodies that are not read are cancelled so the connection is freed. */
-async function decode(path: string, res: Response): Promise<unknown> {
+async function decode(path: string, res: Response, limits: BodyLimits): Promise<unknown> {
   if (res.status === 401 || res.status === 403) {
     await res.body?.cancel()
     throw new MedodsAuthError(res.status, path)
@@ -115,8 +126,12 @@ async function decode(path: string, res: Response): Promise<unknown> {
     await res.body?.cancel()
     throw new MedodsResponseError(res.status, path, 'a redirect, which is not followed')
   }
-  const text = await res.text()
-  if (!res.ok) throw new MedodsResponseError(res.status, path, text.slice(0, 200))
+  // An error body is never read: a server that echoes the request would hand back the signed token.
+  if (!res.ok) {
+    await res.body?.cancel()
+    throw new MedodsResponseError(res.status, path, 'an error status')
+  }
+  const text = await readBounded(path, res, limits)
   // A body a dropped connection cut short fails here: not retried, the queue redelivers the slice.
   try {
     return JSON.parse(text)
@@ -124,3 +139,42 @@ async function decode(path: string, res: Response): Promise<unknown> {
     throw new MedodsResponseError(res.status, path, 'the body is not JSON')
   }
 }
+
+/**
+ * The body as text, streamed: reading stops past `maxBytes` (so a huge answer never sits in memory) or
+ * when the deadline passes (so a body trickling a byte a second does not hold the slice).
+ */
+async function readBounded(path: string, res: Response, limits: BodyLimits): Promise<string> {
+  const declared = Number(res.headers.get('content-length'))
+  if (declared > limits.maxBytes) {
+    await res.body?.cancel()
+    throw tooLarge(res.status, path, limits.maxBytes)
+  }
+  if (!res.body) return ''
+  const reader = res.body.getReader()
+  const decoder = new TextDecoder()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), Math.max(0, limits.msLeft()))
+  })
+  let text = ''
+  let bytes = 0
+  try {
+    for (;;) {
+      const chunk = await Promise.race([reader.read(), late])
+      if (chunk === 'late') {
+        throw new MedodsUnavailableError('timeout', path, 'the answer did not arrive in time')
+      }
+      if (chunk.done) return text + decoder.decode()
+      bytes += chunk.value.byteLength
+      if (bytes > limits.maxBytes) throw tooLarge(res.status, path, limits.maxBytes)
+      text += decoder.decode(chunk.value, { stream: true })
+    }
+  } finally {
+    if (timer !== undefined) clearTimeout(timer)
+    reader.cancel().catch(() => {})
+  }
+}
+
+const tooLarge = (status: number, path: string, maxBytes: number) =>
+  new MedodsResponseError(status, path, `an answer larger than ${maxBytes} bytes`)

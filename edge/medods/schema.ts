@@ -10,8 +10,17 @@ const optionalId = id.nullish()
 const optionalText = z.string().nullish()
 // Money arrives as a number in every sample; a decimal string is accepted too, since it is unconfirmed.
 const money = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)])
-// Timestamps are unconfirmed in v2: ISO strings are the guess, Unix seconds are tolerated.
-const timestamp = z.union([z.string().min(1), z.number()]).nullish()
+// Timestamps are unconfirmed in v2: ISO strings are the guess, Unix seconds are tolerated. A time outside
+// 2000–2099 is no booking's: the record is malformed (skipped and counted) rather than an Invalid Date that
+// would fail its whole page.
+const YEAR_2000 = 946_684_800
+const YEAR_2100 = 4_102_444_800
+const timestamp = z
+  .union([
+    z.string().min(1).refine((text) => !/^\d{4}/.test(text) || /^20\d\d/.test(text), 'year out of range'),
+    z.number().min(YEAR_2000, 'before 2000').max(YEAR_2100, 'after 2099'),
+  ])
+  .nullish()
 
 export const APPOINTMENT_STATUSES = [
   'need_approval',
@@ -32,7 +41,7 @@ export const listEnvelope = z.object({
 
 export const appointmentSchema = z.object({
   id,
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD'),
+  date: z.string().regex(/^20\d{2}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD in 2000–2099'),
   time: z.string().regex(/^\d{2}:\d{2}/, 'expected HH:MM'),
   duration: z.number().nullish(),
   // Unknown statuses are kept raw: the import maps them to "in process" instead of failing.
@@ -88,8 +97,12 @@ export const orderSchema = z.object({
   clientId: optionalId,
   clinicId: optionalId,
   date: optionalText,
-  // The name of an order-level total is a guess (medods-api.md §5.4); entries are the fallback.
+  // The name of an order-level total is a guess (medods-api.md §5.4): each candidate seen in a Medods is
+  // read; entries are the fallback.
   total: money.nullish(),
+  finalSum: money.nullish(),
+  finalsum: money.nullish(),
+  sum: money.nullish(),
   entries: z.array(entrySchema).nullish(),
 })
 

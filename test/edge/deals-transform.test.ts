@@ -7,7 +7,7 @@ import {
   toDealDraft,
   type DealDraft,
 } from '../../edge/imports/deals-transform'
-import type { Appointment } from '../../edge/medods/schema'
+import { orderSchema, type Appointment } from '../../edge/medods/schema'
 
 const stage = (id: string, kind: PipelineStage['kind']): PipelineStage => ({
   id,
@@ -103,6 +103,18 @@ describe('amounts and titles', () => {
       })
     ).toBe(2700.5)
     expect(orderAmount({ id: 1, entries: [] })).toBeUndefined()
+  })
+
+  it('reads the amount candidates in their documented order and refuses an amount no clinic bills', () => {
+    // An order as another Medods answers it: no total, no lines.
+    const order = { id: 1, clientId: 7, finalSum: 4500, sum: 5000, paidSum: 4500, status: 'paid' }
+    expect(orderAmount(orderSchema.parse(order))).toBe(4500)
+    expect(orderAmount(orderSchema.parse({ id: 1, finalsum: '1200.50' }))).toBe(1200.5)
+    expect(orderAmount(orderSchema.parse({ id: 1, sum: 800 }))).toBe(800)
+    expect(orderAmount({ id: 1, total: -5000 })).toBeNull()
+    expect(orderAmount({ id: 1, total: 1e308 })).toBeNull()
+    expect(orderAmount({ id: 1, entries: [{ id: 2, finalsum: -10 }] })).toBeNull()
+    expect(orderAmount({ id: 1, total: 0 })).toBe(0)
   })
 
   it('names the appointment type, else the services, and the doctor', () => {

@@ -204,8 +204,92 @@ describe('Medods client against the sandbox', () => {
       { allowLocal: true, fetch: async () => answers.shift()! }
     )
     expect(await client.order(1)).toBeNull()
-    await expect(client.order(2)).rejects.toThrow(/HTTP 422.*less_than_or_equal_to_100/)
+    const refused = client.order(2)
+    await expect(refused).rejects.toThrow(/HTTP 422/)
+    // The error body is never echoed: a server that mirrors the request would hand back the token.
+    await expect(refused).rejects.not.toThrow(/less_than_or_equal/)
     await expect(client.order(3)).rejects.toThrow(/HTTP 200.*not JSON/)
     expect(client.stats).toEqual({ requests: 3, retries: 0, malformedSkipped: 0 })
+  })
+
+  it('never echoes an error body, even one that repeats the request and its token', async () => {
+    const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const auth = new Headers(init?.headers).get('authorization')
+      return new Response(`you sent ${String(input)} with ${auth}`, { status: 400 })
+    }
+    const client = createMedodsClient({ uid: SANDBOX_UID, identity: 'i', secretKey: 's' }, { allowLocal: true, fetch })
+    const error = await client.order(1).catch((err: Error) => err)
+    expect(String(error)).toMatch(/HTTP 400/)
+    expect(String(error)).not.toMatch(/Bearer|eyJ/)
+  })
+
+  it('stops reading an answer past the byte cap, streamed or declared', async () => {
+    let pulled = 0
+    const endless = () =>
+      new ReadableStream<Uint8Array>({
+        pull(controller) {
+          pulled += 64 * 1024
+          controller.enqueue(new Uint8Array(64 * 1024).fill(0x20))
+        },
+      })
+    const answers = [
+      new Response(endless(), { headers: { 'content-type': 'application/json' } }),
+      new Response('{}', { headers: { 'content-length': String(10 * 1024 * 1024) } }),
+    ]
+    const client = createMedodsClient(
+      { uid: SANDBOX_UID, identity: 'i', secretKey: 's' },
+      { allowLocal: true, maxBytes: 1024 * 1024, fetch: async () => answers.shift()! }
+    )
+    await expect(client.order(1)).rejects.toThrow(/larger than 1048576 bytes/)
+    // The cap is what stopped the read: a little past 1 MiB was pulled, not the endless body.
+    expect(pulled).toBeGreaterThan(1024 * 1024)
+    expect(pulled).toBeLessThan(1.5 * 1024 * 1024)
+    await expect(client.order(2)).rejects.toThrow(/larger than 1048576 bytes/)
+  })
+
+  it('times out a body that trickles in, not only the headers', async () => {
+    const trickle = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        controller.enqueue(new TextEncoder().encode(' '))
+      },
+    })
+    const client = createMedodsClient(
+      { uid: SANDBOX_UID, identity: 'i', secretKey: 's' },
+      { allowLocal: true, timeoutMs: 300, fetch: async () => new Response(trickle) }
+    )
+    const started = Date.now()
+    await expect(client.order(1)).rejects.toThrow(/did not arrive in time/)
+    expect(Date.now() - started).toBeLessThan(2000)
+  })
+
+  it('ends a list whose pages repeat (offset ignored) and refuses a page larger than asked for', async () => {
+    const items = Array.from({ length: 100 }, (_, i) => ({ id: i + 1, title: `Источник ${i}` }))
+    let calls = 0
+    const ignoring = createMedodsClient(
+      { uid: SANDBOX_UID, identity: 'i', secretKey: 's' },
+      {
+        allowLocal: true,
+        fetch: async () => {
+          calls++
+          return Response.json({ data: items, totalItems: 1e9 })
+        },
+      }
+    )
+    const pages = []
+    for await (const page of ignoring.appointmentSources()) pages.push(page)
+    expect(pages).toHaveLength(1)
+    expect(calls).toBe(2)
+
+    const oversized = Array.from({ length: 1500 }, (_, i) => ({ id: i + 1, title: `Источник ${i}` }))
+    const flooding = createMedodsClient(
+      { uid: SANDBOX_UID, identity: 'i', secretKey: 's' },
+      { allowLocal: true, fetch: async () => Response.json({ data: oversized, totalItems: 1500 }) }
+    )
+    const read = async () => {
+      for await (const page of flooding.appointmentSources()) void page
+    }
+    await expect(read()).rejects.toThrow(/a page of 1500 items, over the 100 asked for/)
+    expect(flooding.stats.requests).toBe(1)
   })
 })
