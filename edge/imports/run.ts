@@ -121,7 +121,9 @@ export async function runImportJob(deps: ImportDeps, job: ImportJob, attempt = 1
     await finishRun(db, run, { status: 'succeeded', error: null, cursor }, clock())
   } catch (err) {
     await addToRun(db, run.id, { retries: medods.stats.retries, medodsRequests: medods.stats.requests })
-    const message = err instanceof MedodsError ? err.message : 'Internal error during import'
+    // A code and our own words: never a Medods body, which may echo the request and its token.
+    const message =
+      err instanceof MedodsError ? `${err.code}: ${err.message}` : 'internal_error: Internal error during import'
     if (err instanceof MedodsAuthError || attempt >= MAX_ATTEMPTS) {
       await finishRun(db, run, { status: 'failed', error: message }, clock())
       if (!(err instanceof MedodsError)) {

@@ -49,3 +49,20 @@ export function withQuery(path: string, query: Record<string, string | undefined
   const search = params.toString()
   return search ? `${path}?${search}` : path
 }
+
+/** What a stored run error ("code: details") means, for a person. */
+const RUN_ERRORS: Record<string, string> = {
+  bad_uid: 'Адрес клиники в Medods указан неверно.',
+  key_rejected: 'Medods не принял ключ API: проверьте Identity и SecretKey.',
+  access_refused: 'Medods отказал в доступе: у роли ключа API нет нужных прав.',
+  medods_unavailable: 'Medods не отвечал: загрузка повторится сама.',
+  unexpected_answer: 'Medods ответил не так, как ожидалось: загрузка повторится со следующим запуском.',
+  internal_error: 'Внутренняя ошибка загрузки: мы уже знаем о ней.',
+}
+
+/** A stored run or integration error in Russian; the code's sentence, else a general one. */
+export function runErrorText(error: string | null): string {
+  if (!error) return ''
+  const code = error.slice(0, Math.max(0, error.indexOf(':')))
+  return RUN_ERRORS[code] ?? 'Загрузка не удалась.'
+}

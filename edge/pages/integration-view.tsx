@@ -1,6 +1,6 @@
 import type { CheckResult } from '../medods/check'
 import type { Campaign, ImportRun, Site, Source } from '../db/schema'
-import { formatDateTime } from './format'
+import { formatDateTime, runErrorText } from './format'
 import type { FieldErrors, IntegrationFormValues } from './integration-form'
 import { Field } from './layout'
 
@@ -197,7 +197,7 @@ export function RunsCard({ id, runs }: { id: string; runs: ImportRun[] }) {
                 <td>{run.fetched}</td>
                 <td>{run.stored}</td>
                 <td>{run.matchedSessionId + run.matchedContact + run.matchedBookingWindow}</td>
-                <td>{run.error ?? ''}</td>
+                <td title={run.error ?? undefined}>{runErrorText(run.error)}</td>
               </tr>
             ))}
           </tbody>

@@ -15,7 +15,7 @@ import { changeIntegration, createIntegration } from '../settings/save'
 import type { IntegrationInput } from '../settings/schema'
 import type { AppEnv } from '../types'
 import { createRouter } from '../validation'
-import { formatDateTime } from './format'
+import { formatDateTime, runErrorText } from './format'
 import {
   fieldErrors,
   formValues,
@@ -170,7 +170,7 @@ export const integrationPages = createRouter()
                 <td>{row.sendRequests ? 'передаются' : 'нет'}</td>
                 <td>{row.sendDeals ? 'передаются' : 'нет'}</td>
                 <td class="nowrap">{formatDateTime(row.lastRunAt)}</td>
-                <td>{row.lastError ?? ''}</td>
+                <td title={row.lastError ?? undefined}>{runErrorText(row.lastError)}</td>
               </tr>
             ))}
           </tbody>

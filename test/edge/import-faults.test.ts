@@ -138,7 +138,7 @@ describe('Medods faults during an import end with the same data as a fault-free 
     expect(revoked.failures).toBe(0)
     const failed = (await runRow(revoked.runId))!
     expect(failed).toMatchObject({ status: 'failed', next_offset: 400 })
-    expect(failed.error).toMatch(/rejected the key \(401/)
+    expect(failed.error).toMatch(/^key_rejected: Medods rejected the key \(401/)
     const integration = await env.DB.prepare('SELECT * FROM integrations WHERE id = ?').bind(integrationId).first<Row>()
     expect(integration).toMatchObject({ last_error: failed.error, requests_cursor: null })
     const partial = await dataset(integrationId)
