@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gte, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm'
 import { chunk, idsPerStatement, MAX_BOUND_PARAMS, readInParts, rowsPerStatement } from './batching'
 import type { Db } from './client'
 import { deals, dealStageHistory, type Deal } from './schema'
@@ -88,3 +88,27 @@ function upsertDeals(db: Db, plans: DealPlan[]) {
       },
     })
 }
+
+/** Deals of the integration changed since `since` whose order had no amount to read, oldest first. */
+export function dealsWithUnknownAmount(db: Db, integrationId: string, since: Date, limit: number) {
+  return db
+    .select({ id: deals.id, medodsOrderId: deals.medodsOrderId })
+    .from(deals)
+    .where(
+      and(
+        eq(deals.integrationId, integrationId),
+        isNull(deals.amount),
+        isNotNull(deals.medodsOrderId),
+        gte(deals.modifiedAt, since)
+      )
+    )
+    .orderBy(asc(deals.modifiedAt), asc(deals.id))
+    .limit(limit)
+}
+
+/** Fills in an amount found later; a deal that got one meanwhile keeps it. */
+export const setUnknownAmount = (db: Db, id: string, amount: number) =>
+  db
+    .update(deals)
+    .set({ amount })
+    .where(and(eq(deals.id, id), isNull(deals.amount)))

@@ -1,4 +1,10 @@
-import { findDeals, dealWrites, type DealPlan } from '../db/deals'
+import {
+  dealsWithUnknownAmount,
+  dealWrites,
+  findDeals,
+  setUnknownAmount,
+  type DealPlan,
+} from '../db/deals'
 import { advanceRun } from '../db/imports'
 import { ensurePipeline, ensureStages, type PipelineWithStages } from '../db/pipelines'
 import { PAGE_LIMIT, type MedodsApi } from '../medods/client'
@@ -39,6 +45,7 @@ type OrderRead = { amount: number | null; services: string[] }
 export async function importDealsSlice(ctx: SliceContext): Promise<{ more: boolean }> {
   const { db, medods, integration, run } = ctx
   const pipeline = await ensurePipeline(db, integration, MEDODS_PIPELINE, MEDODS_STAGES)
+  if (run.pages === 0) await revisitUnknownAmounts(ctx)
   let pages = 0
   for await (const page of medods.appointments(
     { updatedAtAfter: run.updatedAtAfter },
@@ -82,6 +89,27 @@ export async function importDealsSlice(ctx: SliceContext): Promise<{ more: boole
   return { more: false }
 }
 
+/** How long, and how many per run, deals left without an amount by a fault are read again. */
+const REVISIT_DAYS = 14
+const REVISITS_PER_RUN = 50
+
+/**
+ * An order Medods could not serve during one run is not in the next run's changed appointments, so
+ * each run starts by reading again the orders of earlier deals still without an amount (an order and
+ * its lines each: two calls).
+ */
+async function revisitUnknownAmounts(ctx: SliceContext) {
+  const since = new Date(ctx.now.getTime() - REVISIT_DAYS * 86_400_000)
+  const unknown = await dealsWithUnknownAmount(ctx.db, ctx.integration.id, since, REVISITS_PER_RUN)
+  const found = []
+  for (const deal of unknown) {
+    const { amount } = await readOrderOrUnknown(ctx.medods, deal.medodsOrderId!)
+    if (amount !== null) found.push(setUnknownAmount(ctx.db, deal.id, amount))
+  }
+  const [first, ...rest] = found
+  if (first) await ctx.db.batch([first, ...rest])
+}
+
 const scopeOf = (ctx: SliceContext) => ({
   accountId: ctx.integration.accountId,
   integrationId: ctx.integration.id,
@@ -98,18 +126,19 @@ async function readOrders(medods: MedodsApi, appointments: Appointment[]) {
   const reads = new Map<number, OrderRead>()
   for (const appointment of appointments) {
     const orderId = appointment.orderId
-    if (orderId == null) {
-      reads.set(appointment.id, { amount: 0, services: [] })
-      continue
-    }
-    try {
-      reads.set(appointment.id, await readOrder(medods, orderId))
-    } catch (err) {
-      if (!(err instanceof MedodsUnavailableError || isRefusal(err))) throw err
-      reads.set(appointment.id, { amount: null, services: [] })
-    }
+    const read = orderId == null ? { amount: 0, services: [] } : await readOrderOrUnknown(medods, orderId)
+    reads.set(appointment.id, read)
   }
   return reads
+}
+
+async function readOrderOrUnknown(medods: MedodsApi, orderId: number): Promise<OrderRead> {
+  try {
+    return await readOrder(medods, orderId)
+  } catch (err) {
+    if (!(err instanceof MedodsUnavailableError || isRefusal(err))) throw err
+    return { amount: null, services: [] }
+  }
 }
 
 /** A status Medods gave for this one record (404, 422…): retrying the page would not change it. */

@@ -67,14 +67,8 @@ describe('an order Medods answers in another shape, with its lines not served', 
       const { id, clientId } = (await res.json()) as { id: number; clientId: number }
       return Response.json({ id, clientId, paidSum: 100, status: 'paid' })
     }
-    const { jobs, spy } = captureImportJobs()
     const job = { kind: 'deals' as const, integrationId, scheduledAt: Date.now() }
-    try {
-      await runImportJob(importDeps(sandbox, { fetch }), job)
-      while (jobs.length > 0) await runImportJob(importDeps(sandbox, { fetch }), jobs.shift()!)
-    } finally {
-      spy.mockRestore()
-    }
+    await importDeals(importDeps(sandbox, { fetch }), integrationId, job.scheduledAt)
     const run = await env.DB.prepare('SELECT status, error, amount_unknown AS unknown FROM import_runs WHERE id = ?')
       .bind(`cron:deals:${integrationId}:${job.scheduledAt}`)
       .first<{ status: string; error: string | null; unknown: number }>()
@@ -87,5 +81,31 @@ describe('an order Medods answers in another shape, with its lines not served', 
     expect(deals!.n).toBeGreaterThan(0)
     expect(deals!.unknown).toBe(deals!.n)
     expect(run).toEqual({ status: 'succeeded', error: null, unknown: deals!.n })
+
+    // The faults clear: the next run reads those orders again, and the amounts equal a fault-free import.
+    await importDeals(importDeps(sandbox), integrationId, Date.now() + 1)
+    const clean = await setUpClinic('acc-degrade-orders-clean', { sendDeals: true })
+    await importDeals(importDeps(sandbox), clean.integrationId, Date.now() + 2)
+    expect(await amountsOf(integrationId)).toEqual(await amountsOf(clean.integrationId))
+    expect(Object.values(await amountsOf(integrationId))).not.toContain(null)
   })
 })
+
+async function importDeals(deps: ReturnType<typeof importDeps>, integrationId: string, scheduledAt: number) {
+  const { jobs, spy } = captureImportJobs()
+  try {
+    await runImportJob(deps, { kind: 'deals', integrationId, scheduledAt })
+    while (jobs.length > 0) await runImportJob(deps, jobs.shift()!)
+  } finally {
+    spy.mockRestore()
+  }
+}
+
+async function amountsOf(integrationId: string) {
+  const { results } = await env.DB.prepare(
+    'SELECT medods_appointment_id AS id, amount FROM deals WHERE integration_id = ? AND medods_order_id IS NOT NULL'
+  )
+    .bind(integrationId)
+    .all<{ id: number; amount: number | null }>()
+  return Object.fromEntries(results.map((row) => [row.id, row.amount]))
+}
