@@ -145,6 +145,20 @@ async function save(c: Ctx, db: Db, form: IntegrationFormValues, stored?: Integr
   }
 }
 
+/** New credentials are tried at once: a key Medods refuses is said with the save, not a day later. */
+async function refusedKeyPage(c: Ctx, db: Db, row: Integration) {
+  const check = await checkConnection(c, row)
+  if (check.ok) return undefined
+  const notice = { kind: 'info' as const, text: 'Настройки сохранены, но подключение к Medods не работает:' }
+  return integrationPage(c, db, row, { check, notice })
+}
+
+async function checkConnection(c: Ctx, row: Integration) {
+  const secretKey = await decryptSecret(row.secretKeyEnc, c.env.SECRETS_KEY)
+  const creds = { uid: row.uid, identity: row.identity, secretKey }
+  return checkMedodsConnection(creds, { allowLocal: c.env.MEDODS_ALLOW_LOCAL === '1' })
+}
+
 const savedUrl = (row: Integration) => `/app/integrations/${row.id}?saved=1#install`
 
 export const integrationPages = createRouter()
@@ -186,7 +200,7 @@ export const integrationPages = createRouter()
     const form = await readForm(c)
     const result = await save(c, db, form)
     if ('errors' in result) return newPage(c, db, form, result.errors, 400)
-    return c.redirect(savedUrl(result.row), 303)
+    return (await refusedKeyPage(c, db, result.row)) ?? c.redirect(savedUrl(result.row), 303)
   })
   .get('/:id', async (c) => {
     const db = createDb(c.env.DB)
@@ -200,15 +214,16 @@ export const integrationPages = createRouter()
     if ('errors' in result) {
       return integrationPage(c, db, stored, { values: form, errors: result.errors }, 400)
     }
-    return c.redirect(savedUrl(result.row), 303)
+    const keyChanged = ['uid', 'identity', 'secretKeyEnc'].some(
+      (field) => stored[field as keyof Integration] !== result.row[field as keyof Integration]
+    )
+    const refused = keyChanged ? await refusedKeyPage(c, db, result.row) : undefined
+    return refused ?? c.redirect(savedUrl(result.row), 303)
   })
   .post('/:id/check', async (c) => {
     const db = createDb(c.env.DB)
     const row = await loadOwn(c, db)
-    const secretKey = await decryptSecret(row.secretKeyEnc, c.env.SECRETS_KEY)
-    const creds = { uid: row.uid, identity: row.identity, secretKey }
-    const check = await checkMedodsConnection(creds, { allowLocal: c.env.MEDODS_ALLOW_LOCAL === '1' })
-    return integrationPage(c, db, row, { check })
+    return integrationPage(c, db, row, { check: await checkConnection(c, row) })
   })
   .post('/:id/run', async (c) => {
     const db = createDb(c.env.DB)

@@ -82,10 +82,11 @@ describe('the settings pages in a browser', () => {
     await page.click('text=Проверить подключение')
     expect(await page.textContent('#check-result')).toContain('Подключение работает')
 
-    // A wrong key is saved (only the key changes), and the check says so in words a person can act on.
+    // A wrong key is saved (only the key changes), and the save itself says Medods refused it.
     await page.fill('#secretKey', 'wrong-secret-key-0123456789')
     await page.click('text=Сохранить')
-    await page.waitForURL(/\?saved=1/)
+    expect(await page.textContent('[role=status]')).toContain('Настройки сохранены, но подключение к Medods не работает')
+    expect(await page.textContent('#check-result')).toContain('Medods не принял ключ')
     await page.click('text=Проверить подключение')
     expect(await page.textContent('#check-result')).toContain('Medods не принял ключ')
     expect(await page.inputValue('#identity')).toBe(DEMO_IDENTITY)
