@@ -3,17 +3,28 @@ import { decryptSecret } from '../crypto/secrets'
 import { createDb } from '../db/client'
 import { findIntegration } from '../db/integrations'
 import { ApiError } from '../errors'
-import { checkMedodsConnection } from '../medods/check'
+import { connectionReport, REPORT_ITEMS } from '../imports/connection-report'
 import { createRouter } from '../validation'
 import { errorResponses, jsonBody } from './schemas'
 
+const reportItems = z
+  .array(
+    z.object({
+      item: z.enum(REPORT_ITEMS),
+      status: z.enum(['ok', 'missing', 'not_understood']),
+      message: z.string().openapi({ description: 'What was found, for a person (Russian)' }),
+    })
+  )
+  .openapi({ description: 'With a working key: each thing the imports read, as found' })
+
 const checkResultSchema = z
   .union([
-    z.object({ ok: z.literal(true) }),
+    z.object({ ok: z.literal(true), items: reportItems }),
     z.object({
       ok: z.literal(false),
       reason: z.enum(['bad_credentials', 'no_api_rights', 'unreachable', 'not_medods']),
       message: z.string().openapi({ description: 'What to fix, for a person (Russian)' }),
+      items: reportItems,
     }),
   ])
   .openapi('IntegrationCheck')
@@ -34,6 +45,6 @@ export const integrationCheckApi = createRouter().openapi(check, async (c) => {
   const secretKey = await decryptSecret(integration.secretKeyEnc, c.env.SECRETS_KEY)
   const creds = { uid: integration.uid, identity: integration.identity, secretKey }
   const allowLocal = c.env.MEDODS_ALLOW_LOCAL === '1'
-  const result = await checkMedodsConnection(creds, { allowLocal })
+  const result = await connectionReport(creds, integration, { allowLocal })
   return c.json(result, 200)
 })

@@ -10,7 +10,8 @@ export const REDACTED = '[redacted]'
 const EMAIL = /[\p{L}\p{N}._%+-]+(?:@|%40)[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/giu
 // Russian numbers as people type them (+7 / 7 / 8 and ten digits with spaces, dashes or brackets),
 // and any "+" with 10–14 digits. Long click ids (yclid, 17+ digits) fail the digit guards.
-const SEP = String.raw`(?:[\s\-.()]|%20|%28|%29|%2D)*`
+// Any dash people or keyboards produce (hyphen to em dash, figure dash, U+2212 minus) and slashes count.
+const SEP = String.raw`(?:[\s\-.()/\u2010-\u2015\u2212]|%20|%28|%29|%2D|%2F)*`
 const RU_PHONE = String.raw`(?:\+|%2B)?[78]${SEP}\d{3}${SEP}\d{3}${SEP}\d{2}${SEP}\d{2}`
 const INTL_PHONE = String.raw`(?:\+|%2B)\d(?:${SEP}\d){9,13}`
 const PHONE = new RegExp(String.raw`(?<![\d%])(?:${RU_PHONE}|${INTL_PHONE})(?!\d)`, 'giu')
@@ -25,6 +26,33 @@ const safeDecode = (value: string) => {
   }
 }
 
+// Invisible characters split "ivan@mail.ru" for the patterns but not for a human reader.
+const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/g
+// NFKC folds full-width digits but leaves Arabic-Indic ones (U+0660–0669, U+06F0–06F9): their low nibble is the digit.
+const ARABIC_DIGIT = /[\u0660-\u0669\u06F0-\u06F9]/g
+// Enough for a triple-encoded "@" (%252540); a bound, so a crafted string cannot make us loop.
+const MAX_DECODES = 3
+
+const fold = (text: string) =>
+  text
+    .normalize('NFKC')
+    .replace(INVISIBLE, '')
+    .replace(ARABIC_DIGIT, (d) => String(d.charCodeAt(0) & 0xf))
+
+// Run by run, so one stray "%" (a "100%" in a tag) does not stop the rest from being decoded.
+const decodeRuns = (text: string) => text.replace(/(?:%[0-9a-f]{2})+/gi, safeDecode)
+
+/** The text as sent, then folded and decoded round by round until it no longer changes. */
+function readings(text: string): string[] {
+  const forms = [text, fold(text)]
+  for (let round = 0; round < MAX_DECODES; round++) {
+    const next = fold(decodeRuns(forms.at(-1)!))
+    if (next === forms.at(-1)) break
+    forms.push(next)
+  }
+  return forms
+}
+
 function matches(text: string): boolean {
   EMAIL.lastIndex = 0
   PHONE.lastIndex = 0
@@ -33,14 +61,16 @@ function matches(text: string): boolean {
 
 const redact = (text: string) => text.replace(EMAIL, REDACTED).replace(PHONE, REDACTED)
 
-/** Whether the text, raw or percent-decoded, holds what looks like a phone or an email. */
-export const hasContact = (text: string) => matches(text) || matches(safeDecode(text))
+/** Whether the text, as sent, folded or percent-decoded, holds what looks like a phone or an email. */
+export const hasContact = (text: string) => readings(text).some(matches)
 
-/** Free text with every phone- or email-looking part replaced by `[redacted]`. */
+/**
+ * Free text with every phone- or email-looking part replaced by `[redacted]`. The last reading is
+ * redacted: a contact found in any reading is still in it, and so is every other one.
+ */
 export function scrubText(text: string): string {
-  if (matches(text)) return redact(text)
-  const decoded = safeDecode(text)
-  return matches(decoded) ? redact(decoded) : text
+  const forms = readings(text)
+  return forms.some(matches) ? redact(forms.at(-1)!) : text
 }
 
 /**

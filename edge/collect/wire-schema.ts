@@ -16,21 +16,28 @@ const id = z
   .transform((s) => s.toLowerCase())
 // Raw phones and emails are cut from every stored string (scrub.ts); the limits apply to what was sent.
 const text = z.string().max(MAX_TEXT).transform(scrubText)
-const anyUrl = z.string().max(MAX_URL).transform(scrubUrl)
 const epochMs = z.number().int().min(0).max(8.64e15)
 
-/** Only http(s) pages: a `data:` or `file:` URL is never a clinic page. */
-const pageUrl = z
+const isHttpUrl = (value: string) => {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol)
+  } catch {
+    return false
+  }
+}
+
+/**
+ * A landing page, a referrer or an event's page: only http(s) is kept, anything else (`javascript:`,
+ * `data:`, relative junk) becomes "", as the cabinet shows these as links. Not refused: the rest of
+ * the send is still a visit. Nothing counts these, as nothing counts scrubbed contacts.
+ */
+const anyUrl = z
   .string()
   .max(MAX_URL)
-  .refine((value) => {
-    try {
-      return ['http:', 'https:'].includes(new URL(value).protocol)
-    } catch {
-      return false
-    }
-  }, 'must be an http(s) URL')
-  .transform(scrubUrl)
+  .transform((value) => (isHttpUrl(value) ? scrubUrl(value) : ''))
+
+/** The payload's page is refused unless http(s): the collector checks its host against the site's. */
+const pageUrl = z.string().max(MAX_URL).refine(isHttpUrl, 'must be an http(s) URL').transform(scrubUrl)
 
 /** A click id named by a phone or email is dropped whole. */
 const withoutContactKeys = (ids: Record<string, string>) =>
@@ -70,7 +77,7 @@ const event = z
     i: id,
     t: z.enum(EVENT_TYPES),
     a: epochMs,
-    u: pageUrl.optional(),
+    u: anyUrl.optional(),
     n: text.optional(),
     h: z.array(wireContactHash).max(4).optional(),
     // Accepted for the widget's diagnostics, not stored.

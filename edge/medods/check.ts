@@ -8,7 +8,7 @@ export type CheckResult = { ok: true } | { ok: false; reason: CheckFailure; mess
 const PROBES = ['clinics', 'appointments', 'appointments/sources', 'clients', 'users']
 
 // A person is waiting for the answer: short timeout, one retry, no long Retry-After waits.
-const CHECK_OPTIONS = {
+export const CHECK_OPTIONS = {
   timeoutMs: 10_000,
   retry: { budget: 2, maxAttempts: 2, baseDelayMs: 500, maxRetryAfterMs: 5_000 },
 }

@@ -1,4 +1,4 @@
-import type { CheckResult } from '../medods/check'
+import type { ConnectionReport } from '../imports/connection-report'
 import type { Campaign, ImportRun, Site, Source } from '../db/schema'
 import { formatDateTime, runErrorText } from './format'
 import type { FieldErrors, IntegrationFormValues } from './integration-form'
@@ -153,8 +153,10 @@ const RUN_STATUS: Record<ImportRun['status'], string> = {
 }
 const RUN_KIND: Record<ImportRun['kind'], string> = { requests: 'Заявки', deals: 'Сделки' }
 
-export function CheckNotice({ result }: { result: CheckResult }) {
-  return result.ok ? (
+const REPORT_MARK = { ok: '✓', missing: '—', not_understood: '!' } as const
+
+export function CheckNotice({ result }: { result: ConnectionReport }) {
+  const notice = result.ok ? (
     <p class="notice ok" role="status" id="check-result">
       Подключение работает: Medods принял ключ, все нужные разделы доступны.
     </p>
@@ -162,6 +164,19 @@ export function CheckNotice({ result }: { result: CheckResult }) {
     <p class="notice fail" role="alert" id="check-result">
       {result.message}
     </p>
+  )
+  if (result.items.length === 0) return notice
+  return (
+    <>
+      {notice}
+      <ul class="report" id="check-report">
+        {result.items.map((entry) => (
+          <li data-item={entry.item} data-status={entry.status}>
+            {REPORT_MARK[entry.status]} {entry.message}
+          </li>
+        ))}
+      </ul>
+    </>
   )
 }
 

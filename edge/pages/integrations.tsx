@@ -9,7 +9,7 @@ import type { Integration } from '../db/schema'
 import { ApiError } from '../errors'
 import { isStalled } from '../imports/run'
 import { startManualRuns } from '../imports/run-now'
-import { checkMedodsConnection, type CheckResult } from '../medods/check'
+import { connectionReport, type ConnectionReport } from '../imports/connection-report'
 import { installFor } from '../settings/install'
 import { changeIntegration, createIntegration } from '../settings/save'
 import type { IntegrationInput } from '../settings/schema'
@@ -65,7 +65,7 @@ async function loadOwn(c: Ctx, db: Db): Promise<Integration> {
 type PageState = {
   values?: IntegrationFormValues
   errors?: FieldErrors
-  check?: CheckResult
+  check?: ConnectionReport
   notice?: { kind: 'ok' | 'fail' | 'info'; text: string }
 }
 
@@ -156,7 +156,7 @@ async function refusedKeyPage(c: Ctx, db: Db, row: Integration) {
 async function checkConnection(c: Ctx, row: Integration) {
   const secretKey = await decryptSecret(row.secretKeyEnc, c.env.SECRETS_KEY)
   const creds = { uid: row.uid, identity: row.identity, secretKey }
-  return checkMedodsConnection(creds, { allowLocal: c.env.MEDODS_ALLOW_LOCAL === '1' })
+  return connectionReport(creds, row, { allowLocal: c.env.MEDODS_ALLOW_LOCAL === '1' })
 }
 
 const savedUrl = (row: Integration) => `/app/integrations/${row.id}?saved=1#install`

@@ -81,7 +81,12 @@ describe('POST /api/v1/integrations/:id/check', () => {
     const res = await api('chk-a', '/api/v1/integrations/int-good/check', { method: 'POST' })
     expect(res.status).toBe(200)
     const text = await res.text()
-    expect(JSON.parse(text)).toEqual({ ok: true })
+    const body = JSON.parse(text)
+    expect(body.ok).toBe(true)
+    expect(body.items.map((i: { item: string }) => i.item)).toEqual(['sources', 'appointments', 'patient', 'doctor', 'order'])
+    expect(body.items.every((i: { status: string }) => i.status === 'ok')).toBe(true)
+    expect(body.items[0].message).toMatch(/Онлайн-запись — «.+» \(найдены по названию\)/)
+    expect(body.items[1].message).toMatch(/с часовым поясом/)
     expect(text).not.toContain(DEMO_KEY.secretKey)
     expect(sandbox.requests.map((r) => r.path)).toContain('/api/v2/appointments')
   })
@@ -91,8 +96,28 @@ describe('POST /api/v1/integrations/:id/check', () => {
     const res = await api('chk-a', '/api/v1/integrations/int-stale/check', { method: 'POST' })
     expect(res.status).toBe(200)
     const body = (await res.json()) as { ok: boolean; reason: string; message: string }
-    expect(body).toMatchObject({ ok: false, reason: 'bad_credentials' })
+    expect(body).toMatchObject({ ok: false, reason: 'bad_credentials', items: [] })
     expect(body.message).not.toContain(NO_RIGHTS_KEY.secretKey)
+  })
+
+  it('reports what it found in a Medods of another shape: times without offset, no creation time, orders without total', async () => {
+    const report = async (setup: (s: ReturnType<typeof createMedodsSandbox>) => void, over = {}) => {
+      const sandbox = createMedodsSandbox(over)
+      setup(sandbox)
+      routeGlobalFetch(sandbox)
+      const res = await api('chk-a', '/api/v1/integrations/int-good/check', { method: 'POST' })
+      return ((await res.json()) as { items: { item: string; status: string; message: string }[] }).items
+    }
+    const local = await report(() => {}, { createdAtWithoutOffset: true })
+    expect(local[1]).toMatchObject({ item: 'appointments', status: 'ok' })
+    expect(local[1]!.message).toMatch(/без часового пояса читается в поясе Europe\/Moscow/)
+    const untimed = await report(() => {}, { withCreatedAt: false })
+    expect(untimed[1]).toMatchObject({ item: 'appointments', status: 'not_understood' })
+    const lines = await report((sandbox) => {
+      for (const order of sandbox.data.orders) delete (order as { total?: number }).total
+    })
+    expect(lines[4]).toMatchObject({ item: 'order', status: 'ok' })
+    expect(lines[4]!.message).toMatch(/нет итоговой суммы/)
   })
 
   it("answers 404 for another account's integration or an unknown id, without calling Medods", async () => {
