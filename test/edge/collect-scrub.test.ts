@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
 import { eq } from 'drizzle-orm'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { createDb } from '../../edge/db/client'
 import { sessions } from '../../edge/db/schema'
 import worker from '../../edge/index'
@@ -28,7 +28,7 @@ const HOSTILE: Record<string, string> = {
   'U+FEFF in an email': '\uFEFFivan.petrov@mail.ru',
   'triple-encoded @': 'ivan.petrov%252540mail.ru',
 }
-const LEAKS = ['9161234567', '916', 'ivan', 'petrov', '%25', '\u200B']
+const LEAKS = ['9161234567', 'ivan', 'petrov', '%25', '\u200B']
 
 let clinic: Account
 let siteKey = ''
@@ -36,8 +36,10 @@ let host = ''
 
 async function collect(body: unknown, ip: string) {
   const sent: unknown[] = []
-  const realSend = env.INGEST.send.bind(env.INGEST)
-  env.INGEST.send = (async (message: unknown) => void sent.push(message)) as typeof env.INGEST.send
+  const queue = vi.spyOn(env.INGEST, 'send').mockImplementation(async (message) => {
+    sent.push(message)
+    return undefined as never
+  })
   try {
     const res = await exports.default.fetch(`${BASE}/c`, {
       method: 'POST',
@@ -46,7 +48,7 @@ async function collect(body: unknown, ip: string) {
     })
     expect(res.status, await res.text()).toBe(204)
   } finally {
-    env.INGEST.send = realSend
+    queue.mockRestore()
   }
   const batch = createMessageBatch(
     'ingest',
