@@ -20,10 +20,15 @@ async function loadSandbox() {
   return import(`data:text/javascript;base64,${code}`)
 }
 
-/** Starts the sandbox; resolves once it listens. In memory: every start is the same seeded clinic. */
-export async function startMedodsSandbox(port = Number(process.env.MEDODS_SANDBOX_PORT ?? 8788)) {
+/**
+ * Starts the sandbox; resolves once it listens. In memory: every start is the same seeded clinic, but the
+ * local D1 keeps what it imported, so online bookings get ids above the start time in seconds (`now`
+ * overrides the clock): a restart never hands out an id an earlier run already gave another patient,
+ * unless that run booked more than once a second.
+ */
+export async function startMedodsSandbox(port = Number(process.env.MEDODS_SANDBOX_PORT ?? 8788), now = Date.now) {
   const { createMedodsSandbox, DEMO_KEY } = await loadSandbox()
-  const sandbox = createMedodsSandbox({ seed: 1 })
+  const sandbox = createMedodsSandbox({ seed: 1, now, newIdFloor: Math.floor(now() / 1000) })
   const server = await new Promise((resolve, reject) => {
     const s = serve({ fetch: sandbox.app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s))
     s.once('error', reject)
@@ -34,6 +39,9 @@ export async function startMedodsSandbox(port = Number(process.env.MEDODS_SANDBO
     bookingUrl: `${url}online/`,
     identity: DEMO_KEY.identity,
     secretKey: DEMO_KEY.secretKey,
+    /** The clinic's data and an online booking, as the booking page makes it (for tests). */
+    data: sandbox.data,
+    book: (input) => sandbox.book(input),
     close: () => new Promise((resolve) => server.close(resolve)),
   }
 }

@@ -55,13 +55,13 @@ export function bookOnline(state: SandboxState, input: BookingInput) {
   if (taken || moscowToMs(date, time) <= state.now()) return { error: 'Это время уже занято' }
   let client = data.clients.find((c) => c.phone === form.phone)
   if (!client) {
-    const id = Math.max(1000, ...data.clients.map((c) => c.id)) + 1
+    const id = Math.max(1000, data.newIdFloor ?? 0, ...data.clients.map((c) => c.id)) + 1
     const { surname, name, phone, email } = form
     client = { id, surname, name, secondName: '', phone, email }
     data.clients.push(client)
   }
   const appointment: SandboxAppointment = {
-    id: Math.max(5000, ...data.appointments.map((a) => a.id)) + 1,
+    id: Math.max(5000, data.newIdFloor ?? 0, ...data.appointments.map((a) => a.id)) + 1,
     date,
     time,
     duration: doctor.appointmentDuration,

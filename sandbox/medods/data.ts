@@ -60,6 +60,8 @@ export type SandboxAppointment = {
 }
 
 export type SandboxData = {
+  /** Online bookings get client and appointment ids above this (see SandboxOptions.newIdFloor). */
+  newIdFloor?: number
   clinics: SandboxClinic[]
   sources: SandboxSource[]
   users: SandboxUser[]

@@ -33,6 +33,11 @@ export type SandboxOptions = {
   /** Serve `createdAt` as clinic wall-clock time without a UTC offset ("2026-12-01 14:03:22"). */
   createdAtWithoutOffset?: boolean
   counts?: { clients: number; appointments: number }
+  /**
+   * Online bookings get ids above this. `npm start` passes the start time in seconds: the sandbox restarts
+   * empty while the local D1 keeps the imported appointments, so ids must never repeat across restarts.
+   */
+  newIdFloor?: number
 }
 
 /**
@@ -42,7 +47,7 @@ export type SandboxOptions = {
 export function createMedodsSandbox(options: SandboxOptions = {}) {
   const now = options.now ?? Date.now
   const state: SandboxState = {
-    data: seedData(options.seed ?? 1, now(), options.counts),
+    data: { ...seedData(options.seed ?? 1, now(), options.counts), newIdFloor: options.newIdFloor },
     faults: noFaults(),
     keys: options.keys ?? [DEMO_KEY, NO_RIGHTS_KEY],
     now,
