@@ -33,8 +33,6 @@ function wranglerConfigWithoutDevVars(): string {
   renameSync(tmp, file)
   return file
 }
-// Nor any .env file (wrangler's fallback when no .dev.vars is found).
-process.env.CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV = 'false'
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'))
