@@ -29,8 +29,11 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   internal_error: 500,
 }
 
-/** What is wrong with one field of an input: its path ("defaultAttribution.siteId") and the problem. */
-export type FieldIssue = { path: string; message: string }
+/**
+ * What is wrong with one field of an input: its path ("defaultAttribution.siteId") and the problem, plus a
+ * `code` where the settings name the problem for a page to word ("booking_site", "taken").
+ */
+export type FieldIssue = { path: string; message: string; code?: string }
 
 /**
  * The one error type handlers throw; `onError` renders it as `{ error: { code, message, requestId } }`.

@@ -1,6 +1,36 @@
 import { z } from '@hono/zod-openapi'
 import type { Integration } from '../db/schema'
+import { REPORT_ITEMS } from '../imports/connection-report'
 import { attributionOf, defaultAttributionSchema } from '../settings/schema'
+
+const reportItems = z
+  .array(
+    z.object({
+      item: z.enum(REPORT_ITEMS),
+      status: z.enum(['ok', 'missing', 'not_understood']),
+      message: z.string().openapi({ description: 'What was found, for a person (Russian)' }),
+    })
+  )
+  .openapi({ description: 'With a working key: each thing the imports read, as found' })
+
+const checkVariants = <T extends z.ZodRawShape>(extra: T) =>
+  [
+    z.object({ ok: z.literal(true), items: reportItems, ...extra }),
+    z.object({
+      ok: z.literal(false),
+      reason: z.enum(['bad_credentials', 'no_api_rights', 'unreachable', 'not_medods']),
+      message: z.string().openapi({ description: 'What to fix, for a person (Russian)' }),
+      items: reportItems,
+      ...extra,
+    }),
+  ] as const
+
+export const checkResultSchema = z.union(checkVariants({})).openapi('IntegrationCheck')
+
+const lastCheckSchema = z
+  .union(checkVariants({ at: z.string().openapi({ format: 'date-time', description: 'When it ran' }) }))
+  .nullable()
+  .openapi({ description: 'The last check (POST /check, or the settings page), read-only' })
 
 export const integrationSchema = z
   .object({
@@ -22,6 +52,7 @@ export const integrationSchema = z
     timeZone: z.string(),
     lastRunAt: z.string().nullable().openapi({ format: 'date-time', description: 'Read-only' }),
     lastError: z.string().nullable().openapi({ description: 'Read-only' }),
+    lastCheck: lastCheckSchema,
     createdAt: z.string().openapi({ format: 'date-time' }),
     updatedAt: z.string().openapi({ format: 'date-time' }),
   })
@@ -63,6 +94,7 @@ export const presentIntegration = (row: Integration): z.infer<typeof integration
   timeZone: row.timeZone,
   lastRunAt: row.lastRunAt ? row.lastRunAt.toISOString() : null,
   lastError: row.lastError,
+  lastCheck: (row.lastCheck as z.infer<typeof lastCheckSchema>) ?? null,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 })

@@ -1,11 +1,11 @@
-import { createRoute } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import { createDb } from '../db/client'
-import { findIntegration, listIntegrations } from '../db/integrations'
+import { deleteIntegration, findIntegration, listIntegrations } from '../db/integrations'
 import { installFor } from '../settings/install'
 import { changeIntegration, createIntegration } from '../settings/save'
 import { integrationInput, integrationPatch } from '../settings/schema'
 import { createRouter } from '../validation'
-import { idParams, notFound } from './catalogue'
+import { conflictResponse, deletedResponse, idParams, notFound } from './catalogue'
 import { integrationSchema, presentIntegration, savedIntegrationSchema } from './integration-schemas'
 import { listQuery, pageOf, presentPage } from './pagination'
 import { bodyErrorResponses, errorResponses, jsonBody } from './schemas'
@@ -30,7 +30,11 @@ const create = createRoute({
   tags,
   summary: 'Connect a Medods clinic; answers with the script to install on its site',
   request: { body: json(integrationInput) },
-  responses: { 201: jsonBody(savedIntegrationSchema, 'Created'), ...bodyErrorResponses },
+  responses: {
+    201: jsonBody(savedIntegrationSchema, 'Created'),
+    ...bodyErrorResponses,
+    409: { ...conflictResponse[409], description: 'The account already connects this clinic' },
+  },
 })
 const read = createRoute({
   method: 'get',
@@ -46,7 +50,27 @@ const patch = createRoute({
   tags,
   summary: 'Change an integration; without secretKey the stored one is kept',
   request: { params: idParams, body: json(integrationPatch) },
-  responses: { 200: jsonBody(savedIntegrationSchema), ...bodyErrorResponses },
+  responses: {
+    200: jsonBody(savedIntegrationSchema),
+    ...bodyErrorResponses,
+    409: { ...conflictResponse[409], description: 'Another integration already connects this clinic' },
+  },
+})
+const remove = createRoute({
+  method: 'delete',
+  path: '/{id}',
+  tags,
+  summary: 'Delete an integration: its SecretKey is erased; its requests, deals and runs stay unless purged',
+  request: {
+    params: idParams,
+    query: z.object({
+      purge: z
+        .enum(['true', 'false'])
+        .default('false')
+        .openapi({ description: 'true: delete its requests, deals and runs too' }),
+    }),
+  },
+  responses: { ...deletedResponse, ...errorResponses },
 })
 
 const workerOrigin = (url: string) => new URL(url).origin
@@ -74,4 +98,10 @@ export const integrationsApi = createRouter()
     const row = (await changeIntegration(ctx, stored, c.req.valid('json'))) ?? notFound('Integration')
     const install = await installFor(ctx.db, row, workerOrigin(c.req.url))
     return c.json({ ...presentIntegration(row), install }, 200)
+  })
+  .openapi(remove, async (c) => {
+    const purge = c.req.valid('query').purge === 'true'
+    const deleted = await deleteIntegration(createDb(c.env.DB), c.get('accountId'), c.req.valid('param').id, { purge })
+    if (!deleted) notFound('Integration')
+    return c.body(null, 204)
   })

@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Db } from './client'
 import { byCreation, keysetPage, within } from './keyset'
 import type { PageArgs } from './queries'
-import { campaigns, integrations, sites, sources } from './schema'
+import { campaigns, integrations, live, sites, sources } from './schema'
 
 // The account's catalogue: sites, campaigns, sources. Every query is filtered by account.
 
@@ -141,6 +141,6 @@ export function integrationUsing(
   return db
     .select({ id: integrations.id })
     .from(integrations)
-    .where(and(eq(integrations.accountId, accountId), relies))
+    .where(and(eq(integrations.accountId, accountId), relies, live))
     .get()
 }

@@ -1,7 +1,7 @@
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type { Db } from './client'
 import { byCreation, keysetPage, within, type CreatedRange, type Keyset } from './keyset'
-import { accounts, integrations, sites } from './schema'
+import { accounts, integrations, live, sites } from './schema'
 
 // Types
 
@@ -31,6 +31,6 @@ export async function listImportableIntegrations(db: Db) {
       sendDeals: integrations.sendDeals,
     })
     .from(integrations)
-    .where(eq(integrations.active, true))
+    .where(and(eq(integrations.active, true), live))
   return rows.filter((row) => row.sendRequests || row.sendDeals)
 }

@@ -8,12 +8,12 @@ import {
   markRunning,
   recordRunError,
 } from '../db/imports'
-import { integrations, type ImportRun, type Integration } from '../db/schema'
+import { integrations, live, type ImportRun, type Integration } from '../db/schema'
 import { decryptSecret } from '../crypto/secrets'
 import { describeForLog } from '../errors'
 import { createMedodsClient } from '../medods/client'
 import { MedodsAuthError, MedodsError } from '../medods/errors'
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { importDealsSlice } from './deals-import'
 import { enqueueJobs, type ImportJob } from './jobs'
 import { importRequestsSlice } from './requests-import'
@@ -82,7 +82,11 @@ export async function runImportJob(deps: ImportDeps, job: ImportJob, attempt = 1
   // Read again at the end: workerd's clock only moves across I/O, so a start time would misdate the finish.
   const clock = () => deps.now?.() ?? new Date()
   const now = clock()
-  const integration = await db.select().from(integrations).where(eq(integrations.id, job.integrationId)).get()
+  const integration = await db
+    .select()
+    .from(integrations)
+    .where(and(eq(integrations.id, job.integrationId), live))
+    .get()
   if (!integration) return
   const run = await openRun(db, job, integration, now)
   if (!run || run.status === 'succeeded' || run.status === 'failed') return

@@ -20,7 +20,8 @@ h1{font-size:24px;margin:0 0 16px}h2{font-size:18px;margin:24px 0 8px}.card>h1:f
 .error{color:#b42318;font-size:13px;margin-top:4px}
 [aria-invalid=true]{border-color:#b42318!important}
 button,.button{display:inline-block;padding:8px 16px;border:0;border-radius:4px;background:#2f6fb2;color:#fff;font:inherit;cursor:pointer;text-decoration:none}
-button.secondary{background:#e4ebf2;color:#1f3a5f}
+button.secondary,.button.secondary{background:#e4ebf2;color:#1f3a5f}
+button.danger{background:#b3261e}
 .actions{display:flex;gap:10px;flex-wrap:wrap;align-items:center}
 .notice{padding:10px 14px;border-radius:4px;margin-bottom:16px}
 .ok{background:#e3f6e8;color:#14532d}.fail{background:#fdecea;color:#7f1d1d}.info{background:#e8f1fb;color:#1f3a5f}

@@ -78,6 +78,15 @@ const MESSAGES: Record<string, string> = {
   siteId: 'Выберите сайт для заявок без визита',
 }
 
+/** The UID's problems (`edge/medods/uid.ts`, and `taken` from the save) in a person's words. */
+const UID_MESSAGES: Record<string, string> = {
+  credentials: 'Адрес не должен содержать имя пользователя или пароль',
+  https_required: 'Нужен адрес с https://, например https://beta45.medods.ru/',
+  booking_site:
+    'Это адрес сайта онлайн-записи (online-…). Укажите адрес самой клиники, например beta45.medods.ru',
+  taken: 'Эта клиника уже подключена: откройте её интеграцию в списке интеграций',
+}
+
 /** Which form field a settings path ("defaultAttribution.siteId", "uid") belongs to. */
 function formFieldOf(path: string, form: IntegrationFormValues): FormField {
   const leaf = path.split('.').at(-1) ?? path
@@ -94,7 +103,8 @@ export function fieldErrors(issues: FieldIssue[], form: IntegrationFormValues): 
   const errors: FieldErrors = {}
   for (const issue of issues) {
     const field = formFieldOf(issue.path, form)
-    errors[field] ??= MESSAGES[field] ?? issue.message
+    const byCode = field === 'uid' && issue.code ? UID_MESSAGES[issue.code] : undefined
+    errors[field] ??= byCode ?? MESSAGES[field] ?? issue.message
   }
   return errors
 }

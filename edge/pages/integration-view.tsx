@@ -1,5 +1,4 @@
-import type { ConnectionReport } from '../imports/connection-report'
-import type { Campaign, ImportRun, Site, Source } from '../db/schema'
+import type { Campaign, ImportRun, Site, Source, StoredCheck } from '../db/schema'
 import { formatDateTime, runErrorText } from './format'
 import type { FieldErrors, IntegrationFormValues } from './integration-form'
 import { Field } from './layout'
@@ -155,14 +154,17 @@ const RUN_KIND: Record<ImportRun['kind'], string> = { requests: 'Заявки', 
 
 const REPORT_MARK = { ok: '✓', missing: '—', not_understood: '!' } as const
 
-export function CheckNotice({ result }: { result: ConnectionReport }) {
+/** A check just made, or the stored last one (`at` set: said when). */
+export function CheckNotice({ result, at }: { result: Omit<StoredCheck, 'at'>; at?: Date }) {
+  const when = at && <span class="hint"> Проверено {formatDateTime(at)}.</span>
   const notice = result.ok ? (
     <p class="notice ok" role="status" id="check-result">
-      Подключение работает: Medods принял ключ, все нужные разделы доступны.
+      Подключение работает: Medods принял ключ, все нужные разделы доступны.{when}
     </p>
   ) : (
     <p class="notice fail" role="alert" id="check-result">
       {result.message}
+      {when}
     </p>
   )
   if (result.items.length === 0) return notice
@@ -219,5 +221,35 @@ export function RunsCard({ id, runs }: { id: string; runs: ImportRun[] }) {
         </table>
       )}
     </section>
+  )
+}
+
+export function DeleteCard({ id }: { id: string }) {
+  return (
+    <section class="card">
+      <h2>Удаление</h2>
+      <p class="hint">Загрузка остановится, SecretKey будет стёрт. Загруженные заявки и сделки можно оставить.</p>
+      <a class="button secondary" href={`/app/integrations/${id}/delete`}>Удалить интеграцию…</a>
+    </section>
+  )
+}
+
+export function DeleteConfirm({ id, uid }: { id: string; uid: string }) {
+  return (
+    <form method="post" action={`/app/integrations/${id}/delete`} class="card">
+      <p>
+        Удалить интеграцию с {uid}? Загрузка из Medods остановится, SecretKey будет стёрт без возможности
+        восстановления.
+      </p>
+      <div class="check">
+        <input type="checkbox" id="purge" name="purge" />
+        <label for="purge">Удалить и загруженные заявки, сделки и историю загрузок</label>
+        <span class="hint">Без отметки они останутся в «Сырых данных» и в API.</span>
+      </div>
+      <div class="actions">
+        <button type="submit" class="danger">Удалить</button>
+        <a class="button secondary" href={`/app/integrations/${id}`}>Отмена</a>
+      </div>
+    </form>
   )
 }

@@ -1,8 +1,9 @@
 import type { Context } from 'hono'
+import { z } from 'zod'
 import { decryptSecret } from '../crypto/secrets'
 import { listCampaigns, listSources } from '../db/catalogue'
 import { createDb, type Db } from '../db/client'
-import { findIntegration, listIntegrations } from '../db/integrations'
+import { deleteIntegration, findIntegration, listIntegrations, saveCheck } from '../db/integrations'
 import { listRuns } from '../db/imports'
 import { listSites } from '../db/queries'
 import type { Integration } from '../db/schema'
@@ -26,6 +27,8 @@ import {
 } from './integration-form'
 import {
   CheckNotice,
+  DeleteCard,
+  DeleteConfirm,
   InstallCard,
   IntegrationForm,
   RunsCard,
@@ -94,6 +97,7 @@ async function integrationPage(c: Ctx, db: Db, row: Integration, state: PageStat
       )}
       {state.notice && <p class={`notice ${state.notice.kind}`} role="status">{state.notice.text}</p>}
       {state.check && <CheckNotice result={state.check} />}
+      {!state.check && row.lastCheck && <CheckNotice result={row.lastCheck} at={new Date(row.lastCheck.at)} />}
       {saved && <InstallCard install={install} />}
       <IntegrationForm
         action={`/app/integrations/${row.id}`}
@@ -104,6 +108,7 @@ async function integrationPage(c: Ctx, db: Db, row: Integration, state: PageStat
       />
       {!saved && <InstallCard install={install} />}
       <RunsCard id={row.id} runs={runs} />
+      <DeleteCard id={row.id} />
     </>
   )
   const layout = { title: 'Интеграция Medods', section: 'integrations' as const }
@@ -147,17 +152,22 @@ async function save(c: Ctx, db: Db, form: IntegrationFormValues, stored?: Integr
 
 /** New credentials are tried at once: a key Medods refuses is said with the save, not a day later. */
 async function refusedKeyPage(c: Ctx, db: Db, row: Integration) {
-  const check = await checkConnection(c, row)
+  const check = await checkConnection(c, db, row)
   if (check.ok) return undefined
   const notice = { kind: 'info' as const, text: 'Настройки сохранены, но подключение к Medods не работает:' }
   return integrationPage(c, db, row, { check, notice })
 }
 
-async function checkConnection(c: Ctx, row: Integration) {
+/** The connection report, kept on the integration so its page shows the last one. */
+async function checkConnection(c: Ctx, db: Db, row: Integration) {
   const secretKey = await decryptSecret(row.secretKeyEnc, c.env.SECRETS_KEY)
   const creds = { uid: row.uid, identity: row.identity, secretKey }
-  return connectionReport(creds, row, { allowLocal: c.env.MEDODS_ALLOW_LOCAL === '1' })
+  const report = await connectionReport(creds, row, { allowLocal: c.env.MEDODS_ALLOW_LOCAL === '1' })
+  await saveCheck(db, row.id, { ...report, at: new Date().toISOString() })
+  return report
 }
+
+const deleteForm = z.object({ purge: z.literal('on').optional() })
 
 const savedUrl = (row: Integration) => `/app/integrations/${row.id}?saved=1#install`
 
@@ -169,6 +179,7 @@ export const integrationPages = createRouter()
     const body = (
       <>
         <h1>Интеграции</h1>
+        {c.req.query('deleted') === '1' && <p class="notice ok" role="status">Интеграция удалена.</p>}
         <table>
           <thead>
             <tr>
@@ -220,10 +231,28 @@ export const integrationPages = createRouter()
     const refused = keyChanged ? await refusedKeyPage(c, db, result.row) : undefined
     return refused ?? c.redirect(savedUrl(result.row), 303)
   })
+  .get('/:id/delete', async (c) => {
+    const row = await loadOwn(c, createDb(c.env.DB))
+    const body = (
+      <>
+        <h1>Удалить интеграцию</h1>
+        <DeleteConfirm id={row.id} uid={row.uid} />
+      </>
+    )
+    return renderPage(c, { title: 'Удалить интеграцию', section: 'integrations' }, body)
+  })
+  .post('/:id/delete', async (c) => {
+    const db = createDb(c.env.DB)
+    const row = await loadOwn(c, db)
+    const form = deleteForm.safeParse(await c.req.parseBody())
+    if (!form.success) throw new ApiError('bad_request', 'Форма заполнена неверно')
+    await deleteIntegration(db, c.get('accountId'), row.id, { purge: form.data.purge === 'on' })
+    return c.redirect('/app/integrations?deleted=1', 303)
+  })
   .post('/:id/check', async (c) => {
     const db = createDb(c.env.DB)
     const row = await loadOwn(c, db)
-    return integrationPage(c, db, row, { check: await checkConnection(c, row) })
+    return integrationPage(c, db, row, { check: await checkConnection(c, db, row) })
   })
   .post('/:id/run', async (c) => {
     const db = createDb(c.env.DB)

@@ -2,6 +2,7 @@ import { encryptSecret, maskSecret } from '../crypto/secrets'
 import { findCampaign, findSource } from '../db/catalogue'
 import type { Db } from '../db/client'
 import {
+  findIntegrationByUid,
   insertIntegration,
   ownSiteIds,
   updateIntegration,
@@ -9,7 +10,7 @@ import {
 } from '../db/integrations'
 import { ensureAccount } from '../db/queries'
 import type { Integration } from '../db/schema'
-import { invalidInput, type FieldIssue } from '../errors'
+import { ApiError, invalidInput, type FieldIssue } from '../errors'
 import { parseMedodsUid } from '../medods/uid'
 import { MATCHING_DEFAULTS, type IntegrationInput, type IntegrationPatch } from './schema'
 
@@ -29,6 +30,7 @@ export const CREATE_DEFAULTS = {
 /** Connects a clinic: the input over `CREATE_DEFAULTS`; a refused input is one 400 naming every field. */
 export async function createIntegration(ctx: SettingsContext, input: IntegrationInput) {
   const columns = { ...CREATE_DEFAULTS, ...(await checkedColumns(ctx, input, CREATE_DEFAULTS)) }
+  await refuseSecondConnection(ctx, columns.uid!)
   await ensureAccount(ctx.db, ctx.accountId)
   return insertIntegration(ctx.db, ctx.accountId, columns as IntegrationSettings)
 }
@@ -36,6 +38,7 @@ export async function createIntegration(ctx: SettingsContext, input: Integration
 /** Changes the fields `patch` names; the rest stays as stored. Undefined when the row is gone. */
 export async function changeIntegration(ctx: SettingsContext, stored: Integration, patch: IntegrationPatch) {
   const columns = await checkedColumns(ctx, patch, stored)
+  if (columns.uid && columns.uid !== stored.uid) await refuseSecondConnection(ctx, columns.uid, stored.id)
   return updateIntegration(ctx.db, ctx.accountId, stored.id, columns)
 }
 
@@ -52,6 +55,17 @@ async function checkedColumns(
   return columns
 }
 
+/**
+ * One integration per clinic and account: a second would import every booking twice. A 409 naming the
+ * one that connects it (a check, not an index: an account may already hold two from before).
+ */
+async function refuseSecondConnection(ctx: SettingsContext, uid: string, except?: string) {
+  const existing = await findIntegrationByUid(ctx.db, ctx.accountId, uid, except)
+  if (!existing) return
+  const message = `integration ${existing.id} already connects ${uid}`
+  throw new ApiError('conflict', `uid: ${message}`, [{ path: 'uid', message, code: 'taken' }])
+}
+
 /** Bookings no session explains need somewhere to go: sending requests requires a default. */
 export function defaultIssues(row: Partial<Integration>): FieldIssue[] {
   const hasDefault = Boolean(row.defaultCampaignId || (row.defaultSourceId && row.defaultSiteId))
@@ -63,7 +77,8 @@ export function defaultIssues(row: Partial<Integration>): FieldIssue[] {
 /** The UID as an allow-listed origin, or the issue with it. */
 export function medodsOrigin(env: Env, uid: string): { origin: string } | { issue: FieldIssue } {
   const parsed = parseMedodsUid(uid, env.MEDODS_ALLOW_LOCAL === '1')
-  return 'error' in parsed ? { issue: { path: 'uid', message: parsed.error } } : parsed
+  if (!('error' in parsed)) return parsed
+  return { issue: { path: 'uid', message: parsed.error, code: parsed.problem } }
 }
 
 const unique = <T>(items: T[]) => [...new Set(items)]

@@ -23,3 +23,26 @@ export async function api(accountId: string, path: string, init: RequestInit = {
 }
 
 export const call = (path: string, init?: RequestInit) => exports.default.fetch(`${BASE}${path}`, init)
+
+export const FORM = 'application/x-www-form-urlencoded'
+
+/** The pages' session cookie of an account, as signing in sets it. */
+export async function cookieFor(accountId: string) {
+  const res = await call('/app/sign-in', {
+    method: 'POST',
+    headers: { 'content-type': FORM, origin: BASE },
+    body: new URLSearchParams({ token: await cabinetToken(accountId) }).toString(),
+    redirect: 'manual',
+  })
+  if (res.status !== 303) throw new Error(`sign-in answered ${res.status}`)
+  return res.headers.get('set-cookie')!.split(';')[0]!
+}
+
+/** Posts a page form as the browser would: same origin, the session cookie, no redirect followed. */
+export const postForm = (path: string, cookie: string, fields: Record<string, string>) =>
+  call(path, {
+    method: 'POST',
+    headers: { 'content-type': FORM, origin: BASE, cookie },
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+  })

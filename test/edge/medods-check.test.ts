@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { encryptSecret } from '../../edge/crypto/secrets'
 import { checkMedodsConnection } from '../../edge/medods/check'
 import { createMedodsSandbox, DEMO_KEY, NO_RIGHTS_KEY } from '../../sandbox/medods'
-import { api, call } from './helpers'
+import { api, call, cookieFor } from './helpers'
 import { routeGlobalFetch, sandboxFetch, SANDBOX_UID } from './support/medods-sandbox'
 
 const demo = { uid: SANDBOX_UID, identity: DEMO_KEY.identity, secretKey: DEMO_KEY.secretKey }
@@ -89,6 +89,21 @@ describe('POST /api/v1/integrations/:id/check', () => {
     expect(body.items[1].message).toMatch(/с часовым поясом/)
     expect(text).not.toContain(DEMO_KEY.secretKey)
     expect(sandbox.requests.map((r) => r.path)).toContain('/api/v2/appointments')
+  })
+
+  it('keeps the last report on the integration: the API returns it and the page shows it', async () => {
+    routeGlobalFetch(createMedodsSandbox())
+    const before = Date.now()
+    const checked = await (await api('chk-a', '/api/v1/integrations/int-good/check', { method: 'POST' })).json()
+    const read = (await (await api('chk-a', '/api/v1/integrations/int-good')).json()) as { lastCheck: { at: string } }
+    expect(read.lastCheck).toEqual({ ...(checked as object), at: expect.any(String) })
+    expect(Date.parse(read.lastCheck.at)).toBeGreaterThanOrEqual(before - 1000)
+
+    const page = await call('/app/integrations/int-good', { headers: { cookie: await cookieFor('chk-a') } })
+    const html = await page.text()
+    expect(html).toContain('id="check-report"')
+    expect(html).toContain('Проверено')
+    expect(html).toMatch(/data-item="order" data-status="ok"/)
   })
 
   it('answers 200 with the reason when Medods rejects the stored key', async () => {

@@ -1,20 +1,8 @@
 import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { api, BASE, cabinetToken, call } from './helpers'
+import { api, BASE, cabinetToken, call, cookieFor, FORM } from './helpers'
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString()
-const FORM = 'application/x-www-form-urlencoded'
-
-async function cookieFor(accountId: string) {
-  const res = await call('/app/sign-in', {
-    method: 'POST',
-    headers: { 'content-type': FORM, origin: BASE },
-    body: form({ token: await cabinetToken(accountId) }),
-    redirect: 'manual',
-  })
-  expect(res.status).toBe(303)
-  return res.headers.get('set-cookie')!.split(';')[0]!
-}
 
 describe('pages: security', () => {
   it('every page carries a CSP without inline script, no framing, a referrer policy and nosniff', async () => {

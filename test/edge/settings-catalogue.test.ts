@@ -156,6 +156,6 @@ describe('the OpenAPI document', () => {
       expect(methods(`/api/v1/${kind}/{id}`)).toEqual(['delete', 'get', 'patch'])
     }
     expect(methods('/api/v1/integrations')).toEqual(['get', 'post'])
-    expect(methods('/api/v1/integrations/{id}')).toEqual(['get', 'patch'])
+    expect(methods('/api/v1/integrations/{id}')).toEqual(['delete', 'get', 'patch'])
   })
 })

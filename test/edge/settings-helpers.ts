@@ -41,10 +41,13 @@ export async function seedCatalogue(accountId: string) {
   }
 }
 
-/** A complete, valid integration body with the given default campaign and SecretKey. */
+/** A clinic address of its own: an account connects each clinic once. */
+export const clinicUid = () => `https://clinic-${crypto.randomUUID().slice(0, 8)}.medods.ru/`
+
+/** A complete, valid integration body (a clinic of its own) with the given default campaign and SecretKey. */
 export const validIntegration = (campaignId: string, secretKey: string) => ({
   kind: 'medods',
-  uid: 'https://beta45.medods.ru/',
+  uid: clinicUid(),
   identity: '00000000-0000-4000-8000-000000000001',
   secretKey,
   sendRequests: true,

@@ -111,9 +111,9 @@ describe('GET and PATCH /api/v1/integrations', () => {
   it('lists the account integrations page by page and reads one', async () => {
     const acc = 'acc-integration-pages'
     const campaign = (await send(acc, 'POST', '/api/v1/campaigns', { name: 'C' })).body.id
-    const body = { ...valid(), defaultAttribution: { kind: 'campaign', campaignId: campaign } }
     const ids: string[] = []
     for (let i = 0; i < 3; i++) {
+      const body = { ...valid(), defaultAttribution: { kind: 'campaign', campaignId: campaign } }
       ids.push((await send(acc, 'POST', '/api/v1/integrations', body)).body.id)
     }
 

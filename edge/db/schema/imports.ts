@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { createdAt, updatedAt } from './columns'
 import type { StoredTouch } from './touch'
@@ -17,6 +18,24 @@ export const DEFAULT_REASONS = [
   'no_created_at',
 ] as const
 export type DefaultReason = (typeof DEFAULT_REASONS)[number]
+
+/** Where a deal's amount came from (`edge/imports/deals-transform.ts`), in the order tried. */
+export const AMOUNT_SOURCES = ['total', 'finalSum', 'sum', 'lines', 'no_order'] as const
+export type AmountSource = (typeof AMOUNT_SOURCES)[number]
+
+export type RunDetails = {
+  /** The first ids of records skipped as malformed, `resource/id`. */
+  malformedIds?: string[]
+  /** Deals by where their amount came from. */
+  amountFrom?: Partial<Record<AmountSource, number>>
+  /** Why the first deal whose amount stayed unknown has none. */
+  amountUnknownReason?: string
+  /**
+   * Requests: the earliest `updatedAt` (unix seconds) of a booking whose patient could not be read; the
+   * next run starts there, so the booking is imported again once Medods serves the patient.
+   */
+  patientRetryFrom?: number
+}
 
 /** One import of one kind for one integration; counters grow page by page, each page committed atomically. */
 export const importRuns = sqliteTable(
@@ -48,6 +67,8 @@ export const importRuns = sqliteTable(
     /** Deals runs: deals whose order could not be read, stored with the amount unknown. */
     amountUnknown: integer('amount_unknown').notNull().default(0),
     retries: integer('retries').notNull().default(0),
+    /** What the counters do not say: which records were skipped, where amounts came from, what to read again. */
+    details: text('details', { mode: 'json' }).$type<RunDetails>().notNull().default(sql`'{}'`),
     medodsRequests: integer('medods_requests').notNull().default(0),
     error: text('error'),
     createdAt: createdAt(),

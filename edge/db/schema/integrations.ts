@@ -1,7 +1,16 @@
-import { sql } from 'drizzle-orm'
+import { isNull, sql } from 'drizzle-orm'
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import { createdAt, updatedAt } from './columns'
 import { accounts, campaigns, sites, sources } from './catalogue'
+
+/** A connection check as stored: when, the verdict, and each item the imports read. */
+export type StoredCheck = {
+  at: string
+  ok: boolean
+  reason?: string
+  message?: string
+  items: { item: string; status: 'ok' | 'missing' | 'not_understood'; message: string }[]
+}
 
 /**
  * A Medods connection of an account. The SecretKey is kept only as AES-GCM ciphertext (`secretKeyEnc`) plus
@@ -47,6 +56,10 @@ export const integrations = sqliteTable(
     dealsCursor: integer('deals_cursor'),
     lastRunAt: integer('last_run_at', { mode: 'timestamp_ms' }),
     lastError: text('last_error'),
+    /** The last connection check's report, shown on the integration's page. */
+    lastCheck: text('last_check', { mode: 'json' }).$type<StoredCheck>(),
+    /** Deleted integrations keep their imported data (unless purged) but are gone from every read. */
+    deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -57,3 +70,6 @@ export const integrations = sqliteTable(
 )
 
 export type Integration = typeof integrations.$inferSelect
+
+/** Not deleted: every read of integrations filters by this, so a deleted one is gone everywhere. */
+export const live = isNull(integrations.deletedAt)
