@@ -1,10 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { createDb } from '../db/client'
 import { listRuns } from '../db/imports'
-import type { ImportRun } from '../db/schema'
+import { AMOUNT_SOURCES, type AmountSource, type ImportRun } from '../db/schema'
 import { createRouter } from '../validation'
 import { listQuery, pageOf, presentPage } from './pagination'
 import { errorResponses, jsonBody } from './schemas'
+
+type AmountCounts = { [K in AmountSource]: z.ZodNumber }
 
 const iso = (date: Date | null) => date?.toISOString() ?? null
 
@@ -38,7 +40,24 @@ export const importRunSchema = z
       })
       .openapi({ description: 'The defaulted requests by reason (see Request.reason)' }),
     malformed: z.number().int(),
+    malformedIds: z
+      .array(z.string())
+      .openapi({ example: ['appointments/5003'], description: 'The first 20 records skipped as malformed' }),
     amountUnknown: z.number().int().openapi({ description: 'Deals runs: deals stored with the amount unknown' }),
+    amountUnknownReason: z
+      .string()
+      .nullable()
+      .openapi({ example: 'order 9005: not found or not understood', description: 'Why the first of them has none' }),
+    amountFrom: z
+      .object(Object.fromEntries(AMOUNT_SOURCES.map((source) => [source, z.number().int()])) as AmountCounts)
+      .openapi({
+        description:
+          'Deals runs: deals by where the amount came from, in the order tried: the order\'s total, ' +
+          'finalSum, sum, the sum of its lines; no_order = no order (0)',
+      }),
+    listCut: z.string().nullable().openapi({
+      description: 'Why the list ended before Medods said it would: a repeated page (offset ignored) or the page ceiling',
+    }),
     retries: z.number().int(),
     medodsRequests: z.number().int(),
     error: z.string().nullable(),
@@ -72,7 +91,13 @@ export const presentRun = (run: ImportRun) => ({
     noCreatedAt: run.defaultNoCreatedAt,
   },
   malformed: run.malformed,
+  malformedIds: run.details.malformedIds ?? [],
   amountUnknown: run.amountUnknown,
+  amountUnknownReason: run.details.amountUnknownReason ?? null,
+  amountFrom: Object.fromEntries(AMOUNT_SOURCES.map((source) => [source, run.details.amountFrom?.[source] ?? 0])) as {
+    [K in AmountSource]: number
+  },
+  listCut: run.details.listCut ?? null,
   retries: run.retries,
   medodsRequests: run.medodsRequests,
   error: run.error,

@@ -106,9 +106,12 @@ export function dealsWithUnknownAmount(db: Db, integrationId: string, since: Dat
     .limit(limit)
 }
 
-/** Fills in an amount found later; a deal that got one meanwhile keeps it. */
-export const setUnknownAmount = (db: Db, id: string, amount: number) =>
+/**
+ * Fills in an amount found later; a deal that got one meanwhile keeps it. `modifiedAt` moves, so a client
+ * following changes by it sees the amount arrive.
+ */
+export const setUnknownAmount = (db: Db, id: string, amount: number, now: Date) =>
   db
     .update(deals)
-    .set({ amount })
+    .set({ amount, modifiedAt: sql`max(${deals.modifiedAt}, ${now.getTime()})` })
     .where(and(eq(deals.id, id), isNull(deals.amount)))

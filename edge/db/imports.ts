@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db } from './client'
 import { byCreation, keysetPage, within, type CreatedRange, type Keyset } from './keyset'
-import { importRuns, integrations, type ImportRun } from './schema'
+import { importRuns, integrations, type ImportRun, type RunDetails } from './schema'
 
 // Types
 
@@ -66,11 +66,20 @@ const increments = (add: Partial<RunCounters>) =>
     ])
   )
 
-/** The statement that commits one page's progress; it goes in the same batch as the page's rows. */
-export function advanceRun(db: Db, id: string, nextOffset: number, add: Partial<RunCounters>) {
+/**
+ * The statement that commits one page's progress; it goes in the same batch as the page's rows. `details`
+ * replaces the stored ones: the slice carries them from page to page (one slice of a run runs at a time).
+ */
+export function advanceRun(
+  db: Db,
+  id: string,
+  nextOffset: number,
+  add: Partial<RunCounters>,
+  details?: RunDetails
+) {
   return db
     .update(importRuns)
-    .set({ ...increments(add), nextOffset })
+    .set({ ...increments(add), nextOffset, ...(details ? { details } : {}) })
     .where(eq(importRuns.id, id))
 }
 
@@ -83,14 +92,19 @@ export async function addToRun(db: Db, id: string, add: Partial<RunCounters>) {
 export async function finishRun(
   db: Db,
   run: Pick<ImportRun, 'id' | 'integrationId' | 'kind'>,
-  outcome: { status: 'succeeded' | 'failed'; error: string | null; cursor?: number },
+  outcome: { status: 'succeeded' | 'failed'; error: string | null; cursor?: number; details?: RunDetails },
   now: Date
 ) {
   const cursorColumn = run.kind === 'requests' ? 'requestsCursor' : 'dealsCursor'
   await db.batch([
     db
       .update(importRuns)
-      .set({ status: outcome.status, error: outcome.error, finishedAt: now })
+      .set({
+        status: outcome.status,
+        error: outcome.error,
+        finishedAt: now,
+        ...(outcome.details ? { details: outcome.details } : {}),
+      })
       .where(eq(importRuns.id, run.id)),
     db
       .update(integrations)

@@ -8,9 +8,11 @@ import {
 import { advanceRun } from '../db/imports'
 import { ensurePipeline, ensureStages, type PipelineWithStages } from '../db/pipelines'
 import { PAGE_LIMIT, type MedodsApi } from '../medods/client'
-import { MedodsResponseError, MedodsUnavailableError } from '../medods/errors'
+import type { MedodsError } from '../medods/errors'
 import type { Appointment } from '../medods/schema'
+import type { AmountSource, RunDetails } from '../db/schema'
 import {
+  amountSourceOf,
   dealTitle,
   entriesAmount,
   MEDODS_PIPELINE,
@@ -23,18 +25,26 @@ import {
 import {
   atRunCeiling,
   endOfList,
+  isRecordFault,
+  lastSlice,
   nextOffset,
   oncePerRun,
   peopleOf,
   sliceIsFull,
   unique,
+  withSkipped,
   type SliceContext,
+  type SliceResult,
 } from './slices'
 
 /** A page's most Medods calls: the list, then per appointment its order, order lines, client, doctor. */
 const CALLS_PER_PAGE = 1 + 4 * PAGE_LIMIT
 
-type OrderRead = { amount: number | null; services: string[] }
+/**
+ * What one appointment's order gave: the amount (null = unknown), its services, where the amount came
+ * from, or why it is unknown.
+ */
+type OrderRead = { amount: number | null; services: string[]; from?: AmountSource; unknownBecause?: string }
 
 /**
  * Imports deals from every appointment Medods changed since the run's cursor, page by page. Each
@@ -42,11 +52,12 @@ type OrderRead = { amount: number | null; services: string[] }
  * first uncommitted page. A slice stops early when the next page could exceed the invocation's
  * subrequests.
  */
-export async function importDealsSlice(ctx: SliceContext): Promise<{ more: boolean }> {
+export async function importDealsSlice(ctx: SliceContext): Promise<SliceResult> {
   const { db, medods, integration, run } = ctx
   const pipeline = await ensurePipeline(db, integration, MEDODS_PIPELINE, MEDODS_STAGES)
   if (run.pages === 0) await revisitUnknownAmounts(ctx)
   let pages = 0
+  let details = run.details
   for await (const page of medods.appointments(
     { updatedAtAfter: run.updatedAtAfter },
     run.nextOffset
@@ -71,22 +82,32 @@ export async function importDealsSlice(ctx: SliceContext): Promise<{ more: boole
         return planDeal(draft, known.get(appointment.id), stage, scopeOf(ctx))
       })
       .filter((plan): plan is DealPlan => plan !== null)
+    details = withOrders(withSkipped(details, page.skipped), [...orders.values()])
+    const counters = {
+      pages: 1,
+      fetched: page.items.length,
+      stored: plans.length,
+      malformed: page.skipped.length,
+      amountUnknown: [...orders.values()].filter((o) => o.amount === null).length,
+    }
     await db.batch([
-      advanceRun(db, run.id, nextOffset(page), {
-        pages: 1,
-        fetched: page.items.length,
-        stored: plans.length,
-        malformed: page.skipped.length,
-        amountUnknown: [...orders.values()].filter((o) => o.amount === null).length,
-      }),
+      advanceRun(db, run.id, nextOffset(page), counters, details),
       ...people.writes,
       ...dealWrites(db, plans, ctx.now),
     ])
     pages++
     if (endOfList(page) || atRunCeiling(ctx, pages)) break
-    if (sliceIsFull(ctx, pages, CALLS_PER_PAGE)) return { more: true }
+    if (sliceIsFull(ctx, pages, CALLS_PER_PAGE)) return { more: true, details }
   }
-  return { more: false }
+  return lastSlice(ctx, details, pages)
+}
+
+/** The run's details with a page's orders counted by where their amount came from, and the first reason one is unknown. */
+function withOrders(details: RunDetails, reads: OrderRead[]): RunDetails {
+  const amountFrom = { ...details.amountFrom }
+  for (const read of reads) if (read.from) amountFrom[read.from] = (amountFrom[read.from] ?? 0) + 1
+  const reason = details.amountUnknownReason ?? reads.find((read) => read.unknownBecause)?.unknownBecause
+  return { ...details, amountFrom, ...(reason ? { amountUnknownReason: reason } : {}) }
 }
 
 /** How long, and how many per run, deals left without an amount by a fault are read again. */
@@ -104,7 +125,7 @@ async function revisitUnknownAmounts(ctx: SliceContext) {
   const found = []
   for (const deal of unknown) {
     const { amount } = await readOrderOrUnknown(ctx.medods, deal.medodsOrderId!)
-    if (amount !== null) found.push(setUnknownAmount(ctx.db, deal.id, amount))
+    if (amount !== null) found.push(setUnknownAmount(ctx.db, deal.id, amount, ctx.now))
   }
   const [first, ...rest] = found
   if (first) await ctx.db.batch([first, ...rest])
@@ -126,7 +147,8 @@ async function readOrders(medods: MedodsApi, appointments: Appointment[]) {
   const reads = new Map<number, OrderRead>()
   for (const appointment of appointments) {
     const orderId = appointment.orderId
-    const read = orderId == null ? { amount: 0, services: [] } : await readOrderOrUnknown(medods, orderId)
+    const read: OrderRead =
+      orderId == null ? { amount: 0, services: [], from: 'no_order' } : await readOrderOrUnknown(medods, orderId)
     reads.set(appointment.id, read)
   }
   return reads
@@ -136,25 +158,27 @@ async function readOrderOrUnknown(medods: MedodsApi, orderId: number): Promise<O
   try {
     return await readOrder(medods, orderId)
   } catch (err) {
-    if (!(err instanceof MedodsUnavailableError || isRefusal(err))) throw err
-    return { amount: null, services: [] }
+    if (!isRecordFault(err)) throw err
+    const { code, message } = err as MedodsError
+    return { amount: null, services: [], unknownBecause: `order ${orderId}: ${code} (${message})` }
   }
 }
 
-/** A status Medods gave for this one record (404, 422…): retrying the page would not change it. */
-const isRefusal = (err: unknown) => err instanceof MedodsResponseError && err.status !== 200
-
 async function readOrder(medods: MedodsApi, orderId: number): Promise<OrderRead> {
   const order = await medods.order(orderId)
-  if (!order) return { amount: null, services: [] }
+  if (!order) return { amount: null, services: [], unknownBecause: `order ${orderId}: not found or not understood` }
   const services = (order.entries ?? []).flatMap((entry) => (entry.title ? [entry.title] : []))
   const amount = orderAmount(order)
-  if (amount !== undefined) return { amount, services }
+  if (amount !== undefined) return withReason(orderId, { amount, services, from: amountSourceOf(order) })
   const entries = []
   for await (const page of medods.entries({ orderId })) entries.push(...page.items)
   const titles = entries.flatMap((entry) => (entry.title ? [entry.title] : []))
-  return { amount: entriesAmount(entries), services: titles }
+  return withReason(orderId, { amount: entriesAmount(entries), services: titles, from: 'lines' })
 }
+
+/** An amount refused as not believable (`sane`) says so. */
+const withReason = (orderId: number, read: OrderRead): OrderRead =>
+  read.amount === null ? { ...read, unknownBecause: `order ${orderId}: amount not believable (${read.from})` } : read
 
 /** Statuses Medods did not document become in-process stages, ordered after the known ones. */
 async function addUnknownStages(

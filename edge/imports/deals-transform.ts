@@ -1,5 +1,5 @@
 import type { DealPlan } from '../db/deals'
-import type { Deal, PipelineStage } from '../db/schema'
+import type { AmountSource, Deal, PipelineStage } from '../db/schema'
 import type { Appointment, Entry, Order } from '../medods/schema'
 import { parseMedodsTime } from './transform'
 
@@ -56,6 +56,14 @@ export function orderAmount(order: Order): number | null | undefined {
   if (candidate !== null && candidate !== undefined) return sane(candidate)
   if (order.entries && order.entries.length > 0) return sane(sumOf(order.entries))
   return undefined
+}
+
+/** Which candidate `orderAmount` takes the amount from; undefined when the lines must be read. */
+export function amountSourceOf(order: Order): Exclude<AmountSource, 'no_order'> | undefined {
+  if (order.total != null) return 'total'
+  if (order.finalSum != null || order.finalsum != null) return 'finalSum'
+  if (order.sum != null) return 'sum'
+  return order.entries && order.entries.length > 0 ? 'lines' : undefined
 }
 
 export const entriesAmount = (entries: Pick<Entry, 'finalsum'>[]) => sane(sumOf(entries))

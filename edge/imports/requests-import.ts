@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { advanceRun } from '../db/imports'
 import { upsertRequests, type NewRequest } from '../db/request-writes'
-import { campaigns, sites, type Integration } from '../db/schema'
+import { campaigns, sites, type Integration, type RunDetails } from '../db/schema'
 import {
   findBookingDrawers,
   findContactSightings,
@@ -25,17 +25,23 @@ import { contactKeys } from './contacts'
 import {
   atRunCeiling,
   endOfList,
+  lastSlice,
   nextOffset,
   peopleOf,
   sliceIsFull,
   unique,
   whenMissing,
+  withSkipped,
   type SliceContext,
+  type SliceResult,
 } from './slices'
-import { onlineSourceIdsOf, toBooking, type BookingRecord } from './transform'
+import { onlineSourceIdsOf, parseMedodsTime, toBooking, type BookingRecord } from './transform'
 
 const MINUTE = 60_000
 const DAY = 24 * 60 * MINUTE
+
+/** How long a booking whose patient could not be read is imported again by each run (after its last change). */
+export const PATIENT_RETRY_DAYS = 7
 
 /** A booking as the request stores it, and as the matching sees it. */
 type Prepared = { record: BookingRecord; booking: Booking }
@@ -45,7 +51,7 @@ type Prepared = { record: BookingRecord; booking: Booking }
  * batch together with the run's new offset, so a failure resumes at the first uncommitted page.
  * Answers whether pages remain for a continuation.
  */
-export async function importRequestsSlice(ctx: SliceContext): Promise<{ more: boolean }> {
+export async function importRequestsSlice(ctx: SliceContext): Promise<SliceResult> {
   const { db, medods, integration, run } = ctx
   const online = onlineSourceIdsOf(integration.onlineSourceIds, await allItems(medods.appointmentSources()))
   const siteIds = await matchingSites(db, integration)
@@ -53,11 +59,13 @@ export async function importRequestsSlice(ctx: SliceContext): Promise<{ more: bo
   const hasher = await createContactHasher(ctx.contactHashKey)
 
   let pages = 0
+  let details = run.details
   for await (const page of medods.appointments({ updatedAtAfter: run.updatedAtAfter }, run.nextOffset)) {
     const bookings = page.items.filter(
       (a) => a.appointmentSourceId != null && online.has(a.appointmentSourceId)
     )
-    const { prepared, writes } = await prepareBookings(ctx, bookings, hasher)
+    const { prepared, writes, patientMissing } = await prepareBookings(ctx, bookings, hasher)
+    details = withPatientRetry(withSkipped(details, page.skipped), patientMissing, ctx)
     const matchable = prepared.map((p) => p.booking)
     const evidence = { ...(await gatherEvidence(db, siteIds, matchable, integration)), campaigns: rules }
     const { suspects, decide } = matchBookings(matchable, evidence, integration)
@@ -71,15 +79,15 @@ export async function importRequestsSlice(ctx: SliceContext): Promise<{ more: bo
         stored: rows.length,
         malformed: page.skipped.length,
         ...countMethods(rows),
-      }),
+      }, details),
       ...writes,
       ...upsertRequests(db, rows),
     ])
     pages++
     if (endOfList(page) || atRunCeiling(ctx, pages)) break
-    if (sliceIsFull(ctx, pages, CALLS_PER_PAGE)) return { more: true }
+    if (sliceIsFull(ctx, pages, CALLS_PER_PAGE)) return { more: true, details }
   }
-  return { more: false }
+  return lastSlice(ctx, details, pages)
 }
 
 /** A page's most Medods calls: the list, then per booking its patient and its doctor. */
@@ -120,7 +128,25 @@ async function prepareBookings(
       return { record, booking }
     })
   )
-  return { prepared, writes }
+  const patientMissing = bookings.filter((a) => a.clientId != null && !patients.has(a.clientId))
+  return { prepared, writes, patientMissing }
+}
+
+/**
+ * A booking whose patient Medods could not serve is stored without name and contacts; the run remembers
+ * the earliest such booking's update time (else its creation, which is no later) so the next run reads
+ * from there again (`nextCursor` in `edge/imports/run.ts`), for bookings changed in the last
+ * `PATIENT_RETRY_DAYS`.
+ */
+function withPatientRetry(details: RunDetails, missing: Appointment[], ctx: SliceContext): RunDetails {
+  const since = ctx.now.getTime() - PATIENT_RETRY_DAYS * DAY
+  const times = missing
+    .flatMap((a) => parseMedodsTime(a.updatedAt ?? a.createdAt, ctx.integration.timeZone)?.getTime() ?? [])
+    .filter((time) => time >= since)
+  if (times.length === 0) return details
+  const earliest = Math.floor(Math.min(...times) / 1000)
+  const patientRetryFrom = Math.min(details.patientRetryFrom ?? earliest, earliest)
+  return { ...details, patientRetryFrom }
 }
 
 /**

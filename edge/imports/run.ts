@@ -8,7 +8,7 @@ import {
   markRunning,
   recordRunError,
 } from '../db/imports'
-import { integrations, live, type ImportRun, type Integration } from '../db/schema'
+import { integrations, live, type ImportRun, type Integration, type RunDetails } from '../db/schema'
 import { decryptSecret } from '../crypto/secrets'
 import { describeForLog } from '../errors'
 import { createMedodsClient } from '../medods/client'
@@ -55,6 +55,16 @@ export function startCursor(integration: Integration, kind: ImportRun['kind'], n
   if (since) return Math.floor(since.getTime() / 1000)
   const stored = kind === 'requests' ? integration.requestsCursor : integration.dealsCursor
   return stored ?? Math.floor(now.getTime() / 1000) - integration.lookbackDays * DAY_SECONDS
+}
+
+/**
+ * Where the next run starts: a little before this one began, or before the earliest booking whose patient
+ * could not be read (`patientRetryFrom`), so that booking is read again.
+ */
+export function nextCursor(run: Pick<ImportRun, 'createdAt'>, details: RunDetails) {
+  const cursor = Math.floor(run.createdAt.getTime() / 1000) - CURSOR_OVERLAP_SECONDS
+  const retry = details.patientRetryFrom
+  return retry === undefined ? cursor : Math.min(cursor, retry - CURSOR_OVERLAP_SECONDS)
 }
 
 async function openRun(db: Db, job: ImportJob, integration: Integration, now: Date) {
@@ -107,7 +117,7 @@ export async function runImportJob(deps: ImportDeps, job: ImportJob, attempt = 1
   )
   try {
     const importSlice = job.kind === 'deals' ? importDealsSlice : importRequestsSlice
-    const { more } = await importSlice({
+    const { more, details } = await importSlice({
       db,
       medods,
       integration,
@@ -121,8 +131,8 @@ export async function runImportJob(deps: ImportDeps, job: ImportJob, attempt = 1
       await enqueueJobs(deps.env.IMPORTS, [{ ...job, runId: run.id }])
       return
     }
-    const cursor = Math.floor(run.createdAt.getTime() / 1000) - CURSOR_OVERLAP_SECONDS
-    await finishRun(db, run, { status: 'succeeded', error: null, cursor }, clock())
+    const cursor = nextCursor(run, details)
+    await finishRun(db, run, { status: 'succeeded', error: null, cursor, details }, clock())
   } catch (err) {
     await addToRun(db, run.id, { retries: medods.stats.retries, medodsRequests: medods.stats.requests })
     // A code and our own words: never a Medods body, which may echo the request and its token.

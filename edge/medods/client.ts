@@ -27,8 +27,8 @@ export type MedodsClientOptions = MedodsHttpOptions & {
   onMalformed?: (record: MalformedRecord) => void
 }
 
-/** Counters an import run records. */
-export type MedodsStats = RequestStats & { malformedSkipped: number }
+/** Counters an import run records; `listCut` says why a list ended before its `totalItems`. */
+export type MedodsStats = RequestStats & { malformedSkipped: number; listCut?: string }
 
 export type MalformedRecord = { resource: string; id: number | string | null; problem: string }
 
@@ -98,7 +98,10 @@ export function createMedodsClient(creds: MedodsCredentials, opts: MedodsClientO
         throw new MedodsResponseError(200, resource, `a page of ${data.length} items, over the ${PAGE_LIMIT} asked for`)
       }
       const signature = JSON.stringify(data)
-      if (data.length > 0 && signature === previous) return
+      if (data.length > 0 && signature === previous) {
+        stats.listCut = `${resource}: the page at offset ${offset} repeated the one before (offset ignored?)`
+        return
+      }
       previous = signature
       const page: Page<T> = { items: [], skipped: [], offset, totalItems }
       for (const record of data) {

@@ -2,7 +2,15 @@ import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { authenticate, mayRead, type SandboxKey } from './auth'
 import type { SandboxData } from './data'
-import { breakRecord, consume, type SandboxFaults } from './faults'
+import { endlessList, trickle } from './bodies'
+import {
+  breakRecord,
+  consume,
+  echoBody,
+  shapeOrder,
+  withExtraFields,
+  type SandboxFaults,
+} from './faults'
 
 export type SandboxState = {
   data: SandboxData
@@ -16,10 +24,15 @@ export type SandboxState = {
   /** The offset of `createdAt` is unconfirmed too: on serves Moscow wall-clock time without one. */
   createdAtWithoutOffset: boolean
   requests: { method: string; path: string; query: string; status: number }[]
+  /** Bytes of streamed fault bodies (`hugeBody`, `slowBody`) handed to clients as they read them. */
+  bodyBytesServed: number
 }
 
 type Query = Record<string, string>
 type Row = { id: number }
+
+// Known to the sandbox only: what a Medods ignoring `offset` claims to hold.
+const ENDLESS_TOTAL = 1e9
 
 const errors = (c: Context, status: ContentfulStatusCode, keys: unknown, detail?: string) =>
   c.json({ errors: keys, ...(detail ? { detail } : {}) }, status)
@@ -38,10 +51,17 @@ function integerParam(query: Query, name: string, min: number, max = Number.MAX_
 /** The API v2 subset the bridge reads: auth, faults and pagination in front of every list. */
 export function createApiV2(state: SandboxState) {
   const api = new Hono()
+  const { faults } = state
+  const served = (bytes: number) => (state.bodyBytesServed += bytes)
   const serve = <T extends Row>(resource: string, record: T): Record<string, unknown> => {
-    if (state.faults.malformed.has(`${resource}/${record.id}`)) return breakRecord(record)
+    const shaped = shapeRecord(resource, record)
+    return faults.extraFields ? withExtraFields(shaped) : shaped
+  }
+  const shapeRecord = <T extends Row>(resource: string, record: T): Record<string, unknown> => {
+    if (faults.malformed.has(`${resource}/${record.id}`)) return breakRecord(record)
     if (resource !== 'appointments') return record
     const { createdAt, ...rest } = record as T & { createdAt?: string }
+    if (faults.badCreatedAt.has(record.id)) return { ...rest, createdAt: faults.badCreatedAt.get(record.id) }
     if (!state.withCreatedAt) return rest
     if (!state.createdAtWithoutOffset || !createdAt) return record
     return { ...rest, createdAt: createdAt.replace('T', ' ').replace(/[+-]\d\d:\d\d$/, '') }
@@ -54,34 +74,47 @@ export function createApiV2(state: SandboxState) {
     state.requests.push({ method, path: url.pathname, query: url.search, status: c.res.status })
   })
   api.use(async (c, next) => {
-    if (consume(state.faults.slow)) await delay(state.faults.slow.delayMs)
-    if (consume(state.faults.redirect)) return c.redirect(state.faults.redirect.location, 302)
+    await next()
+    if (!faults.echoErrors || c.res.status < 400) return
+    const { status } = c.res
+    const headers = bodyless(c.res)
+    headers.set('content-type', 'application/json')
+    c.res = new Response(JSON.stringify(echoBody(c.req.raw, status)), { status, headers })
+  })
+  api.use(async (c, next) => {
+    if (consume(faults.slow)) await delay(faults.slow.delayMs)
+    if (consume(faults.redirect)) return c.redirect(faults.redirect.location, 302)
     const auth = await authenticate(c.req.header('authorization'), state.keys, state.now())
     if (!auth.ok) return errors(c, 401, ['errors.unauthorized'], auth.detail)
-    if (state.faults.revoked.has(auth.key.identity)) {
+    if (faults.revoked.has(auth.key.identity)) {
       return errors(c, 401, ['errors.unauthorized'], 'key revoked')
     }
     const resource = c.req.path.split('/')[3] ?? ''
     if (!mayRead(auth.key, resource)) {
       return errors(c, 403, ['errors.forbidden'], `no right to ${resource}`)
     }
-    if (consume(state.faults.rateLimited)) {
-      c.header('retry-after', String(state.faults.rateLimited.retryAfterSeconds))
+    if (consume(faults.rateLimited)) {
+      c.header('retry-after', String(faults.rateLimited.retryAfterSeconds))
       return errors(c, 429, ['errors.too_many_requests'])
     }
-    if (state.faults.unavailable.has(c.req.path.replace(/^\/api\/v2\//, ''))) {
+    if (faults.unavailable.has(c.req.path.replace(/^\/api\/v2\//, ''))) {
       return c.text('Service Unavailable', 503)
     }
-    if (consume(state.faults.serverErrors)) {
-      const status = state.faults.serverErrors.status as ContentfulStatusCode
+    if (consume(faults.serverErrors)) {
+      const status = faults.serverErrors.status as ContentfulStatusCode
       return c.text('Internal Server Error', status)
     }
+    if (consume(faults.hugeBody)) {
+      return c.body(endlessList(faults.hugeBody.bytes, served), 200, { 'content-type': 'application/json' })
+    }
     await next()
-    if (c.res.status === 200 && consume(state.faults.truncated)) {
+    if (c.res.status === 200 && consume(faults.truncated)) {
       const text = await c.res.text()
-      const headers = new Headers(c.res.headers)
-      headers.delete('content-length')
-      c.res = new Response(text.slice(0, Math.floor(text.length / 2)), { status: 200, headers })
+      c.res = new Response(text.slice(0, Math.floor(text.length / 2)), { status: 200, headers: bodyless(c.res) })
+    }
+    if (c.res.status === 200 && consume(faults.slowBody)) {
+      const body = trickle(await c.res.text(), faults.slowBody.byteEveryMs, served)
+      c.res = new Response(body, { status: 200, headers: bodyless(c.res) })
     }
   })
 
@@ -90,9 +123,9 @@ export function createApiV2(state: SandboxState) {
     const limit = integerParam(query, 'limit', 1, 100)
     const offset = integerParam(query, 'offset', 0)
     if (limit.error || offset.error) return errors(c, 422, { ...limit.error, ...offset.error })
-    const start = offset.value ?? 0
-    const page = rows.slice(start, start + (limit.value ?? 25))
-    return c.json({ data: page.map((r) => serve(resource, r)), totalItems: rows.length })
+    const page = pageOf(faults, rows, offset.value ?? 0, limit.value ?? 25)
+    const totalItems = faults.offsetIgnored ? ENDLESS_TOTAL : rows.length
+    return c.json({ data: page.map((r) => serve(resource, r)), totalItems })
   }
   const one = (c: Context, resource: string, rows: Row[]) => {
     const row = rows.find((r) => String(r.id) === c.req.param('id'))
@@ -124,11 +157,13 @@ export function createApiV2(state: SandboxState) {
   api.get('/users/:id', (c) => one(c, 'users', data.users))
   api.get('/orders/:id', (c) => {
     const order = data.orders.find((o) => String(o.id) === c.req.param('id'))
-    if (!order) return errors(c, 404, ['errors.not_found'])
-    const entries = data.entries.filter((e) => e.orderId === order.id)
-    return c.json(serve('orders', { ...order, entries }))
+    if (!order || faults.ordersNotFound.has(order.id)) return errors(c, 404, ['errors.not_found'])
+    const entries = data.entries.filter((e) => e.orderId === order.id).map((e) => serve('entries', e))
+    const paid = data.appointments.some((a) => a.orderId === order.id && a.status === 'paid')
+    return c.json(serve('orders', shapeOrder(order, entries, faults.orderShape, paid)))
   })
   api.get('/entries', (c) => {
+    if (faults.entriesNotServed) return errors(c, 404, ['errors.not_found'])
     const { orderId, clientId } = c.req.query()
     const orders = new Map(data.orders.map((o) => [o.id, o]))
     const rows = data.entries.filter(
@@ -140,6 +175,23 @@ export function createApiV2(state: SandboxState) {
   })
   api.notFound((c) => errors(c, 404, ['errors.not_found']))
   return api
+}
+
+/** A response's headers without its Content-Length, for a body put in its place. */
+function bodyless(res: Response) {
+  const headers = new Headers(res.headers)
+  headers.delete('content-length')
+  return headers
+}
+
+/** The rows a list answers: `limit` of them from `offset`, unless a fault has it otherwise. */
+function pageOf(faults: SandboxFaults, rows: Row[], offset: number, limit: number): Row[] {
+  if (faults.oversizedPage > 0) {
+    if (rows.length === 0) return []
+    return Array.from({ length: faults.oversizedPage }, (_, i) => rows[(offset + i) % rows.length]!)
+  }
+  const start = faults.offsetIgnored ? 0 : offset
+  return rows.slice(start, start + limit)
 }
 
 function filterAppointments(state: SandboxState, query: Query, updatedAtAfter: number | undefined) {

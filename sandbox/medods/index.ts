@@ -55,6 +55,7 @@ export function createMedodsSandbox(options: SandboxOptions = {}) {
     withCreatedAt: options.withCreatedAt ?? true,
     createdAtWithoutOffset: options.createdAtWithoutOffset ?? false,
     requests: [],
+    bodyBytesServed: 0,
   }
   // Not strict: Medods links to the booking page both with and without the trailing slash.
   const app = new Hono({ strict: false })
@@ -68,6 +69,13 @@ export function createMedodsSandbox(options: SandboxOptions = {}) {
     faults: state.faults,
     /** Every API request the sandbox answered, in order: method, path, query string, status. */
     requests: state.requests,
+    /**
+     * Bytes of the streamed fault bodies (`hugeBody`, `slowBody`) handed to clients so far: what they pulled,
+     * plus at most the one chunk a stream makes ahead of its reader.
+     */
+    get bodyBytesServed() {
+      return state.bodyBytesServed
+    },
     book: (input: BookingInput) => bookOnline(state, input),
     /** Changes an appointment as staff would in Medods: its hidden update time becomes now. */
     updateAppointment(id: number, patch: Partial<Omit<SandboxAppointment, 'id'>>) {

@@ -35,6 +35,8 @@ export type RunDetails = {
    * next run starts there, so the booking is imported again once Medods serves the patient.
    */
   patientRetryFrom?: number
+  /** Why the list ended before Medods' `totalItems`: a repeated page, or the run's page ceiling. */
+  listCut?: string
 }
 
 /** One import of one kind for one integration; counters grow page by page, each page committed atomically. */
