@@ -1,6 +1,6 @@
 import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { api, BASE, cabinetToken, call, cookieFor, FORM } from './helpers'
+import { api, cabinetToken, call, cookieFor, FORM } from './helpers'
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString()
 
