@@ -31,6 +31,9 @@ export function listDeals(db: Db, accountId: string, filter: DealFilter) {
       contact: { name: medodsClients.name, phone: medodsClients.phone, email: medodsClients.email },
       managerName: medodsUsers.name,
       requestId: requests.id,
+      requestCampaignId: requests.campaignId,
+      requestSourceId: requests.sourceId,
+      requestCreatedAt: requests.createdAt,
     })
     .from(deals)
     .innerJoin(pipelineStages, eq(pipelineStages.id, deals.stageId))

@@ -22,6 +22,7 @@ h1{font-size:24px;margin:0 0 16px}h2{font-size:18px;margin:24px 0 8px}.card>h1:f
 button,.button{display:inline-block;padding:8px 16px;border:0;border-radius:4px;background:#2f6fb2;color:#fff;font:inherit;cursor:pointer;text-decoration:none}
 button.secondary,.button.secondary{background:#e4ebf2;color:#1f3a5f}
 button.danger{background:#b3261e}
+.choice{border:0;padding:0;margin:0 0 12px}.choice legend{font-weight:600;margin-bottom:4px}.choice label{margin-right:18px}
 .actions{display:flex;gap:10px;flex-wrap:wrap;align-items:center}
 .notice{padding:10px 14px;border-radius:4px;margin-bottom:16px}
 .ok{background:#e3f6e8;color:#14532d}.fail{background:#fdecea;color:#7f1d1d}.info{background:#e8f1fb;color:#1f3a5f}
@@ -34,6 +35,12 @@ th{background:#eef2f7;font-weight:600}
 .filters .field{margin:0}
 .pager{display:flex;gap:16px;margin-top:16px}
 [hidden]{display:none!important}
+.chart{margin:0 0 16px}.chart>svg{display:block;width:100%;height:auto}.chart text{font-size:11px;fill:#627d98}
+.legend{display:flex;flex-wrap:wrap;gap:6px 18px;list-style:none;padding:0;margin:8px 0 0;font-size:13px}.legend svg{vertical-align:-2px;margin-right:6px}
+.share{font-size:17px}.share strong{font-size:24px}
+.tops .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:8px 24px}.top h3{font-size:15px;margin:12px 0 6px}
+.url{word-break:break-all;max-width:360px}
+.facts{width:auto;margin-bottom:12px}.facts th{background:none;font-weight:400;color:#627d98}
 `
 
 const APP_JS = `
@@ -50,13 +57,31 @@ document.addEventListener('click', function (event) {
     if (document.execCommand('copy')) done()
   })
 })
-var bySource = document.getElementById('bySource')
+var bySource = document.querySelector('input[name=bySource][value=on]')
 function showDefault() {
   document.querySelectorAll('[data-when]').forEach(function (el) {
     el.hidden = (el.getAttribute('data-when') === 'source') !== bySource.checked
   })
 }
-if (bySource) { bySource.addEventListener('change', showDefault); showDefault() }
+if (bySource) {
+  document.querySelectorAll('input[name=bySource]').forEach(function (el) { el.addEventListener('change', showDefault) })
+  showDefault()
+}
+// Only the runs block is fetched again while an import runs: the form keeps what is being typed.
+function pollRuns(block) {
+  if (!block || block.getAttribute('data-running') !== 'true') return
+  setTimeout(function () {
+    fetch(block.getAttribute('data-poll'), { credentials: 'same-origin' })
+      .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status) })
+      .then(function (html) {
+        var next = new DOMParser().parseFromString(html, 'text/html').getElementById('runs-block')
+        if (!next) return
+        block.replaceWith(next)
+        pollRuns(next)
+      }, function () {})
+  }, 3000)
+}
+pollRuns(document.querySelector('[data-poll]'))
 `
 
 const DEMO_CSS = `

@@ -1,3 +1,4 @@
+import { listCampaigns, listSources } from '../db/catalogue'
 import { createDb } from '../db/client'
 import { listDeals } from '../db/deal-reads'
 import { listPipelines } from '../db/pipelines'
@@ -9,7 +10,7 @@ import { DateFilter, EMPTY_PAGE, Pager, readRawDataQuery } from './raw-data'
 const PAGE_SIZE = 50
 const PATH = '/app/deals'
 
-/** Raw data → Deals: the API's own read (by modification time, oldest first) with the pipeline named. */
+/** Raw data → Deals: the API's own read, newest change first, with the pipeline and the request's campaign. */
 export const dealsPage = createRouter().get('/', async (c) => {
   const db = createDb(c.env.DB)
   const accountId = c.get('accountId')
@@ -22,27 +23,46 @@ export const dealsPage = createRouter().get('/', async (c) => {
         modifiedTo: range.to,
         cursor,
         limit: PAGE_SIZE,
+        direction: 'desc',
       })
-  const pipelines = await listPipelines(db, accountId, { limit: 200 })
+  const [pipelines, campaigns, sources] = await Promise.all([
+    listPipelines(db, accountId, { limit: 200 }),
+    listCampaigns(db, accountId, { limit: 200 }),
+    listSources(db, accountId, { limit: 200 }),
+  ])
   const pipelineName = new Map(pipelines.rows.map((p) => [p.id, p.name]))
+  const campaignName = new Map(campaigns.rows.map((x) => [x.id, x.name]))
+  const sourceName = new Map(sources.rows.map((x) => [x.id, x.name]))
+  const tiedTo = (campaignId: string | null, sourceId: string | null) =>
+    campaignId
+      ? (campaignName.get(campaignId) ?? 'удалена')
+      : sourceId
+        ? `Источник: ${sourceName.get(sourceId) ?? 'удалён'}`
+        : '—'
 
   const body = (
     <>
       <h1>Сделки</h1>
-      <p class="hint">Сделки из записей Medods по времени изменения, от ранних к поздним.</p>
+      <p class="hint">
+        Сделки из записей Medods, недавно изменённые сверху. Сумма «—» — Medods не отдал заказ, она появится
+        при следующей загрузке.
+      </p>
       <DateFilter action={PATH} query={query} errors={errors} label="Изменены" />
       {page.rows.length === 0 ? (
-        <p class="notice info">Сделок за этот период нет.</p>
+        <p class="notice info">
+          Сделок за этот период нет. Сделки загружаются, если в интеграции включено «Передавать сделки»:{' '}
+          <a href="/app/integrations">открыть интеграции</a>.
+        </p>
       ) : (
         <table id="deals">
           <thead>
             <tr>
               <th>Сумма</th><th>Название</th><th>Стадия</th><th>Воронка</th><th>Контакт</th>
-              <th>Менеджер</th><th>Изменена</th>
+              <th>Менеджер</th><th>Заявка</th><th>Изменена</th>
             </tr>
           </thead>
           <tbody>
-            {page.rows.map(({ deal, stage, contact, managerName }) => (
+            {page.rows.map(({ deal, stage, contact, managerName, requestId, requestCampaignId, requestSourceId, requestCreatedAt }) => (
               <tr data-appointment={deal.medodsAppointmentId}>
                 <td class="nowrap">{formatMoney(deal.amount, deal.currency)}</td>
                 <td>{deal.title}</td>
@@ -53,6 +73,16 @@ export const dealsPage = createRouter().get('/', async (c) => {
                   <div class="muted nowrap">{formatPhone(contact?.phone ?? null)}</div>
                 </td>
                 <td>{managerName ?? '—'}</td>
+                <td class="request">
+                  {requestId ? (
+                    <>
+                      <div class="nowrap">от {formatDateTime(requestCreatedAt)}</div>
+                      <div class="muted">{tiedTo(requestCampaignId, requestSourceId)}</div>
+                    </>
+                  ) : (
+                    <span class="muted">не онлайн-запись</span>
+                  )}
+                </td>
                 <td class="nowrap">{formatDateTime(deal.modifiedAt)}</td>
               </tr>
             ))}

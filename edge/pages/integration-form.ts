@@ -10,23 +10,46 @@ import {
 } from '../settings/schema'
 import { issuesOf } from '../validation'
 
-/** The page's form as posted: checkboxes are "on" or absent, selects are ids or "". */
+/** Longer than any field may be: kept to show back, not to save (the limits below say what is saved). */
+const SHOWN_MAX = 4096
+const posted = z.string().catch('').transform((value) => value.slice(0, SHOWN_MAX))
+const flag = z.literal('on').optional().catch(undefined)
+
+/**
+ * The page's form as posted: checkboxes are "on" or absent, the default's radio "on" (source) or "off",
+ * selects ids or "". Any body reads as some form (junk becomes ""), so what was typed always comes back.
+ */
 export const integrationForm = z.object({
-  active: z.literal('on').optional(),
-  uid: z.string().max(300, 'Слишком длинный адрес').default(''),
-  identity: z.string().max(200, 'Слишком длинный Identity').default(''),
-  secretKey: z.string().max(512, 'Слишком длинный SecretKey').default(''),
-  sendRequests: z.literal('on').optional(),
-  sendDeals: z.literal('on').optional(),
-  bySource: z.literal('on').optional(),
-  campaignId: z.string().max(64).default(''),
-  sourceId: z.string().max(64).default(''),
-  siteId: z.string().max(64).default(''),
+  active: flag,
+  uid: posted.default(''),
+  identity: posted.default(''),
+  secretKey: posted.default(''),
+  sendRequests: flag,
+  sendDeals: flag,
+  bySource: z.enum(['on', 'off']).optional().catch(undefined),
+  campaignId: posted.default(''),
+  sourceId: posted.default(''),
+  siteId: posted.default(''),
 })
 
 export type IntegrationFormValues = z.infer<typeof integrationForm>
 export type FormField = keyof IntegrationFormValues
 export type FieldErrors = Partial<Record<FormField, string>>
+
+/** What the settings allow (edge/settings/schema.ts), said next to the field that passes it. */
+const LIMITS: Partial<Record<FormField, [number, string]>> = {
+  uid: [300, 'Слишком длинный адрес: не больше 300 символов'],
+  identity: [200, 'Слишком длинный Identity: не больше 200 символов'],
+  secretKey: [512, 'Слишком длинный SecretKey: не больше 512 символов'],
+}
+
+function lengthErrors(form: IntegrationFormValues): FieldErrors {
+  const errors: FieldErrors = {}
+  for (const [field, [max, message]] of Object.entries(LIMITS) as [FormField, [number, string]][]) {
+    if (String(form[field] ?? '').trim().length > max) errors[field] = message
+  }
+  return errors
+}
 
 /** The form filled from a stored integration; the SecretKey is never put back into the page. */
 export function formValues(row: Integration): IntegrationFormValues {
@@ -39,7 +62,7 @@ export function formValues(row: Integration): IntegrationFormValues {
     secretKey: '',
     sendRequests: on(row.sendRequests),
     sendDeals: on(row.sendDeals),
-    bySource: on(attribution?.kind === 'source'),
+    bySource: attribution?.kind === 'source' ? 'on' : 'off',
     campaignId: attribution?.kind === 'campaign' ? attribution.campaignId : '',
     sourceId: attribution?.kind === 'source' ? attribution.sourceId : '',
     siteId: attribution?.kind === 'source' ? attribution.siteId : '',
@@ -48,7 +71,7 @@ export function formValues(row: Integration): IntegrationFormValues {
 
 /** The form as the API's own input, so the page and `/api/v1/integrations` validate the same way. */
 function toApiInput(form: IntegrationFormValues, creating: boolean) {
-  const defaultAttribution = form.bySource
+  const defaultAttribution = form.bySource === 'on'
     ? form.sourceId || form.siteId
       ? { kind: 'source' as const, sourceId: form.sourceId, siteId: form.siteId }
       : null
@@ -83,7 +106,7 @@ const UID_MESSAGES: Record<string, string> = {
   credentials: 'Адрес не должен содержать имя пользователя или пароль',
   https_required: 'Нужен адрес с https://, например https://beta45.medods.ru/',
   booking_site:
-    'Это адрес сайта онлайн-записи (online-…). Укажите адрес самой клиники, например beta45.medods.ru',
+    'Это адрес сайта онлайн-записи, а не клиники. Укажите адрес самой клиники, например beta45.medods.ru',
   taken: 'Эта клиника уже подключена: откройте её интеграцию в списке интеграций',
 }
 
@@ -92,7 +115,7 @@ function formFieldOf(path: string, form: IntegrationFormValues): FormField {
   const leaf = path.split('.').at(-1) ?? path
   if (leaf in MESSAGES) return leaf as FormField
   if (path.startsWith('defaultAttribution')) {
-    if (!form.bySource) return 'campaignId'
+    if (form.bySource !== 'on') return 'campaignId'
     return form.sourceId ? 'siteId' : 'sourceId'
   }
   return 'uid'
@@ -114,14 +137,15 @@ export function parseIntegrationForm(
   form: IntegrationFormValues,
   opts: { creating: boolean; env: Env }
 ): { input: IntegrationPatch } | { errors: FieldErrors } {
+  const tooLong = lengthErrors(form)
   const candidate = toApiInput(form, opts.creating)
   const parsed = (opts.creating ? integrationInput : integrationPatch).safeParse(candidate)
-  if (parsed.success) return { input: parsed.data }
+  if (parsed.success && Object.keys(tooLong).length === 0) return { input: parsed.data }
   // The save checks these later; checked here too, every mistake shows at once.
   const origin = medodsOrigin(opts.env, form.uid)
   const chosen = candidate.defaultAttribution
   const issues = [
-    ...issuesOf(parsed.error),
+    ...(parsed.success ? [] : issuesOf(parsed.error)),
     ...('issue' in origin ? [origin.issue] : []),
     ...defaultIssues({
       sendRequests: candidate.sendRequests,
@@ -130,5 +154,5 @@ export function parseIntegrationForm(
       defaultSiteId: chosen?.kind === 'source' ? chosen.siteId : null,
     }),
   ]
-  return { errors: fieldErrors(issues, form) }
+  return { errors: { ...fieldErrors(issues, form), ...tooLong } }
 }

@@ -4,7 +4,8 @@ import type { FieldErrors, IntegrationFormValues } from './integration-form'
 import { Field } from './layout'
 
 export type Catalogue = { campaigns: Campaign[]; sources: Source[]; sites: Site[] }
-export type Install = { script: string; instructions: string[] }
+/** `siteId`: the site the script is for, linked to its installation page (absent on that page). */
+export type Install = { siteId?: string; script: string; instructions: string[] }
 
 type FormProps = {
   action: string
@@ -16,6 +17,11 @@ type FormProps = {
 }
 
 const invalid = (error?: string) => (error ? 'true' : undefined)
+
+const NO_CAMPAIGNS =
+  'В аккаунте пока нет рекламных кампаний: создайте кампанию в кабинете сквозной аналитики ' +
+  '(или выберите «Источник и сайт»), затем вернитесь сюда.'
+const NO_SOURCES = 'В аккаунте пока нет источников: создайте источник в кабинете сквозной аналитики.'
 
 const UID_HINT = 'Адрес клиники в Medods, например https://beta45.medods.ru/'
 const IDENTITY_HINT = 'Из файла ключа API v2 (Справочники → Клиенты API → Ключи доступа)'
@@ -56,7 +62,7 @@ export function IntegrationForm({ action, values, errors, catalogue, secretMask 
   const sites = catalogue.sites.map((s) => ({ id: s.id, name: `${s.name} (${s.domain})` }))
   return (
     <form method="post" action={action} class="card" novalidate>
-      <Check name="active" label="Активна" checked={Boolean(values.active)} />
+      <Check name="active" label="Активен" checked={Boolean(values.active)} hint="Загрузка из Medods идёт раз в сутки" />
       <Field id="uid" label="UID" error={errors.uid} hint={UID_HINT}>
         <input
           type="text"
@@ -81,21 +87,29 @@ export function IntegrationForm({ action, values, errors, catalogue, secretMask 
           type="password"
           id="secretKey"
           name="secretKey"
-          value=""
+          value={values.secretKey}
           aria-invalid={invalid(errors.secretKey)}
           autocomplete="new-password"
         />
       </Field>
       <Check name="sendRequests" label="Передавать заявки" checked={Boolean(values.sendRequests)} />
       <Check name="sendDeals" label="Передавать сделки" checked={Boolean(values.sendDeals)} />
-      <Check
-        name="bySource"
-        label="Кампания / Источник"
-        checked={Boolean(values.bySource)}
-        hint="Выключено — заявки без визита относятся к кампании; включено — к источнику и сайту"
-      />
+      <fieldset class="choice">
+        <legend>Рекламная кампания / Источник: куда относить заявки без визита</legend>
+        <label>
+          <input type="radio" name="bySource" value="off" checked={values.bySource !== 'on'} /> Рекламная кампания
+        </label>
+        <label>
+          <input type="radio" name="bySource" value="on" checked={values.bySource === 'on'} /> Источник и сайт
+        </label>
+      </fieldset>
       <div data-when="campaign">
-        <Field id="campaignId" label="Рекламная кампания для заявок без визита" error={errors.campaignId}>
+        <Field
+          id="campaignId"
+          label="Рекламная кампания для заявок без визита"
+          error={errors.campaignId}
+          hint={catalogue.campaigns.length === 0 ? NO_CAMPAIGNS : undefined}
+        >
           <Select
             name="campaignId"
             value={values.campaignId}
@@ -105,7 +119,12 @@ export function IntegrationForm({ action, values, errors, catalogue, secretMask 
         </Field>
       </div>
       <div data-when="source">
-        <Field id="sourceId" label="Источник для заявок без визита" error={errors.sourceId}>
+        <Field
+          id="sourceId"
+          label="Источник для заявок без визита"
+          error={errors.sourceId}
+          hint={catalogue.sources.length === 0 ? NO_SOURCES : undefined}
+        >
           <Select
             name="sourceId"
             value={values.sourceId}
@@ -140,6 +159,13 @@ export function InstallCard({ install }: { install: Install | null }) {
           <li>{step}</li>
         ))}
       </ol>
+      {install.siteId && (
+        <p>
+          <a href={`/app/sites/${install.siteId}`} id="install-check">
+            Проверить установку: пришёл ли первый визит →
+          </a>
+        </p>
+      )}
     </section>
   )
 }
@@ -182,9 +208,13 @@ export function CheckNotice({ result, at }: { result: Omit<StoredCheck, 'at'>; a
   )
 }
 
-export function RunsCard({ id, runs }: { id: string; runs: ImportRun[] }) {
+/**
+ * The runs block. While a run goes on, app.js fetches it again from `data-poll` every few seconds and swaps
+ * only this block, so the form above keeps what is being typed; it stops once nothing runs.
+ */
+export function RunsCard({ id, runs, running }: { id: string; runs: ImportRun[]; running: boolean }) {
   return (
-    <section class="card">
+    <section class="card" id="runs-block" data-poll={`/app/integrations/${id}/runs`} data-running={String(running)}>
       <h2>Загрузка из Medods</h2>
       <p class="hint">
         Заявки и сделки загружаются раз в сутки; проверить ключ и запустить загрузку можно сразу.

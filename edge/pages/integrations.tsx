@@ -6,7 +6,7 @@ import { createDb, type Db } from '../db/client'
 import { deleteIntegration, findIntegration, listIntegrations, saveCheck } from '../db/integrations'
 import { listRuns } from '../db/imports'
 import { listSites } from '../db/queries'
-import type { Integration } from '../db/schema'
+import type { ImportRun, Integration } from '../db/schema'
 import { ApiError } from '../errors'
 import { isStalled } from '../imports/run'
 import { startManualRuns } from '../imports/run-now'
@@ -76,23 +76,23 @@ async function integrationPage(c: Ctx, db: Db, row: Integration, state: PageStat
   const accountId = c.get('accountId')
   const [catalogue, { rows: runs }, install] = await Promise.all([
     catalogueOf(db, accountId),
-    listRuns(db, accountId, { integrationId: row.id, limit: 5, direction: 'desc' }),
+    recentRuns(db, accountId, row.id),
     installFor(db, row, new URL(c.req.url).origin),
   ])
   const saved = c.req.query('saved') === '1' && !state.errors
   const ran = c.req.query('ran') === '1' && !state.notice && !state.check
-  // A stalled run is not refreshed for: "Run now" takes it over.
-  const now = new Date()
-  const running = runs.some(
-    (run) => (run.status === 'queued' || run.status === 'running') && !isStalled(run, now)
-  )
+  const running = isRunning(runs)
   const body = (
     <>
       <h1>Medods: {row.uid}</h1>
-      {saved && <p class="notice ok" role="status">Настройки сохранены. Установите код на сайт клиники.</p>}
+      {saved && (
+        <p class="notice ok" role="status">
+          {install ? 'Настройки сохранены. Установите код ниже на сайт клиники.' : 'Настройки сохранены.'}
+        </p>
+      )}
       {ran && running && (
         <p class="notice info" role="status">
-          Загрузка поставлена в очередь. Страница обновляется сама, пока загрузка идёт.
+          Загрузка поставлена в очередь. Таблица загрузок ниже обновляется сама, пока загрузка идёт.
         </p>
       )}
       {state.notice && <p class={`notice ${state.notice.kind}`} role="status">{state.notice.text}</p>}
@@ -107,12 +107,12 @@ async function integrationPage(c: Ctx, db: Db, row: Integration, state: PageStat
         secretMask={row.secretKeyMask}
       />
       {!saved && <InstallCard install={install} />}
-      <RunsCard id={row.id} runs={runs} />
+      <RunsCard id={row.id} runs={runs} running={running} />
       <DeleteCard id={row.id} />
     </>
   )
   const layout = { title: 'Интеграция Medods', section: 'integrations' as const }
-  return renderPage(c, { ...layout, refresh: running ? 3 : undefined }, body, status)
+  return renderPage(c, layout, body, status)
 }
 
 async function newPage(c: Ctx, db: Db, values: IntegrationFormValues, errors: FieldErrors, status?: 400) {
@@ -127,11 +127,18 @@ async function newPage(c: Ctx, db: Db, values: IntegrationFormValues, errors: Fi
   return renderPage(c, { title: 'Подключить Medods', section: 'integrations' }, body, status)
 }
 
-async function readForm(c: Ctx) {
-  const parsed = integrationForm.safeParse(await c.req.parseBody())
-  if (parsed.success) return parsed.data
-  throw new ApiError('bad_request', 'Форма заполнена неверно')
+/** A stalled run is not polled for: "Run now" takes it over. */
+function isRunning(runs: ImportRun[], now = new Date()) {
+  return runs.some((run) => (run.status === 'queued' || run.status === 'running') && !isStalled(run, now))
 }
+
+const RUNS_SHOWN = 5
+
+const recentRuns = (db: Db, accountId: string, integrationId: string) =>
+  listRuns(db, accountId, { integrationId, limit: RUNS_SHOWN, direction: 'desc' })
+
+/** Every body reads as a form; what is wrong with it is said next to each field (`parseIntegrationForm`). */
+const readForm = async (c: Ctx) => integrationForm.parse(await c.req.parseBody())
 
 /** Saves through the API's own steps; a refused value comes back as an error next to its field. */
 async function save(c: Ctx, db: Db, form: IntegrationFormValues, stored?: Integration) {
@@ -248,6 +255,12 @@ export const integrationPages = createRouter()
     if (!form.success) throw new ApiError('bad_request', 'Форма заполнена неверно')
     await deleteIntegration(db, c.get('accountId'), row.id, { purge: form.data.purge === 'on' })
     return c.redirect('/app/integrations?deleted=1', 303)
+  })
+  .get('/:id/runs', async (c) => {
+    const db = createDb(c.env.DB)
+    const row = await loadOwn(c, db)
+    const { rows } = await recentRuns(db, c.get('accountId'), row.id)
+    return c.html(<RunsCard id={row.id} runs={rows} running={isRunning(rows)} />)
   })
   .post('/:id/check', async (c) => {
     const db = createDb(c.env.DB)

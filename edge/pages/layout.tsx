@@ -2,19 +2,20 @@ import type { Context } from 'hono'
 import { html } from 'hono/html'
 import type { Child } from 'hono/jsx'
 
-type Section = 'integrations' | 'requests' | 'deals'
+type Section = 'overview' | 'integrations' | 'sites' | 'requests' | 'visits' | 'deals'
 
 type LayoutProps = {
   title: string
   section?: Section
-  /** Seconds until the page reloads itself (while an import runs); no script needed. */
-  refresh?: number
   children?: Child
 }
 
 const NAV: [Section, string, string][] = [
+  ['overview', '/app/overview', 'Обзор'],
   ['integrations', '/app/integrations', 'Интеграции'],
-  ['requests', '/app/requests', 'Сырые данные → Заявки'],
+  ['sites', '/app/sites', 'Установка'],
+  ['requests', '/app/requests', 'Сырые данные → Обращения и цели'],
+  ['visits', '/app/visits', 'Сырые данные → Визиты'],
   ['deals', '/app/deals', 'Сырые данные → Сделки'],
 ]
 
@@ -24,7 +25,6 @@ function Layout(props: LayoutProps) {
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        {props.refresh ? <meta http-equiv="refresh" content={String(props.refresh)} /> : null}
         <title>{props.title} — Medods → сквозная аналитика</title>
         <link rel="stylesheet" href="/app/assets/app.css" />
         <script src="/app/assets/app.js" defer></script>
@@ -55,7 +55,7 @@ export function renderPage(
   c: Context,
   props: Omit<LayoutProps, 'children'>,
   body: Child,
-  status: 200 | 400 | 401 | 403 | 404 | 409 | 422 = 200
+  status: 200 | 400 | 401 | 403 | 404 | 409 | 413 | 422 = 200
 ) {
   return c.html(html`<!doctype html>${(<Layout {...props}>{body}</Layout>)}`, status)
 }

@@ -51,9 +51,14 @@ export function DateFilter(props: {
   )
 }
 
-/** Forward keyset paging: the next page keeps the filter; the first page is one click away. */
-export function Pager(props: { path: string; query: RawDataQuery; next: Position | null }) {
-  const filter = { from: props.query.from, to: props.query.to }
+/** Forward keyset paging: the next page keeps the filter (`keep`: a page's other filters too). */
+export function Pager(props: {
+  path: string
+  query: RawDataQuery
+  next: Position | null
+  keep?: Record<string, string | undefined>
+}) {
+  const filter = { from: props.query.from, to: props.query.to, ...props.keep }
   return (
     <nav class="pager">
       {props.query.cursor && <a href={withQuery(props.path, filter)}>← К началу</a>}

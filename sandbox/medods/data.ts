@@ -103,8 +103,21 @@ export const moscowToMs = (date: string, time: string) =>
   Date.parse(`${date}T${time}:00Z`) - MOSCOW_OFFSET_MS
 
 const SURNAMES = ['Иванов', 'Петров', 'Смирнов', 'Кузнецов', 'Попов', 'Волков', 'Соколов']
+const FEMALE_NAMES = new Set(['Анна', 'Мария', 'Елена', 'Ольга', 'Наталья'])
 const NAMES = ['Анна', 'Мария', 'Олег', 'Игорь', 'Елена', 'Дмитрий', 'Ольга', 'Сергей', 'Наталья']
-const PATRONYMICS = ['Петрович', 'Ивановна', 'Сергеевич', 'Олеговна', 'Андреевич', 'Павловна']
+const PATRONYMICS = { male: ['Петрович', 'Сергеевич', 'Андреевич'], female: ['Ивановна', 'Олеговна', 'Павловна'] }
+
+/** A Russian full name whose surname, name and patronymic agree in gender (three draws, as before). */
+function personName(rng: ReturnType<typeof random>) {
+  const surname = rng.pick(SURNAMES)
+  const name = rng.pick(NAMES)
+  const female = FEMALE_NAMES.has(name)
+  return {
+    surname: female ? `${surname}а` : surname,
+    name,
+    secondName: rng.pick(female ? PATRONYMICS.female : PATRONYMICS.male),
+  }
+}
 const SPECIALTIES = ['Терапевт', 'Невролог', 'Кардиолог', 'Стоматолог', 'Дерматолог']
 const SERVICES = [
   { id: 501, title: 'Первичный прием', price: 2500 },
@@ -139,9 +152,7 @@ export function seedData(seed: number, nowMs: number, counts = { clients: 40, ap
     const clinicId = (i % 2) + 1
     data.users.push({
       id: 160 + i,
-      surname: `${rng.pick(SURNAMES)}${i % 2 ? 'а' : ''}`,
-      name: rng.pick(NAMES),
-      secondName: rng.pick(PATRONYMICS),
+      ...personName(rng),
       status: 'active',
       userGroups: ['medical_staff'],
       specialties: [{ id: 70 + i, title, userGroup: 'medical_staff' }],
@@ -154,9 +165,7 @@ export function seedData(seed: number, nowMs: number, counts = { clients: 40, ap
   for (let i = 0; i < counts.clients; i++) {
     data.clients.push({
       id: 1001 + i,
-      surname: rng.pick(SURNAMES),
-      name: rng.pick(NAMES),
-      secondName: rng.pick(PATRONYMICS),
+      ...personName(rng),
       phone: `79${String(rng.int(0, 999_999_999)).padStart(9, '0')}`,
       email: `patient${1001 + i}@example.com`,
     })

@@ -35,8 +35,16 @@ export async function cookieFor(accountId: string) {
     redirect: 'manual',
   })
   if (res.status !== 303) throw new Error(`sign-in answered ${res.status}`)
-  return res.headers.get('set-cookie')!.split(';')[0]!
+  return sessionCookieOf(res)
 }
+
+/** The `Set-Cookie` lines of an answer (workerd's Headers types have no getSetCookie). */
+export const setCookies = (res: Response) =>
+  (res.headers.get('set-cookie') ?? '').split(/,\s*(?=[A-Za-z0-9_-]+=)/).filter(Boolean)
+
+/** `mb_session=<id>` as a sign-in answer set it (it also clears the old token cookie). */
+export const sessionCookieOf = (res: Response) =>
+  setCookies(res).find((line) => line.startsWith('mb_session='))!.split(';')[0]!
 
 /** Posts a page form as the browser would: same origin, the session cookie, no redirect followed. */
 export const postForm = (path: string, cookie: string, fields: Record<string, string>) =>

@@ -1,6 +1,6 @@
 import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { api, cabinetToken, call, cookieFor, FORM } from './helpers'
+import { api, cabinetToken, call, cookieFor, FORM, setCookies } from './helpers'
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString()
 
@@ -18,10 +18,10 @@ describe('pages: security', () => {
     }
   })
 
-  it('sends a person without a session to sign-in, and keeps the token HttpOnly, Lax, Secure on https', async () => {
+  it('sends a person without a session to sign-in, and keeps a session id HttpOnly, Lax, Secure on https', async () => {
     const res = await call('/app/requests', { redirect: 'manual' })
     expect(res.status).toBe(303)
-    expect(res.headers.get('location')).toBe('/app/sign-in')
+    expect(res.headers.get('location')).toBe('/app/sign-in?next=%2Fapp%2Frequests')
 
     const signIn = await exports.default.fetch('https://bridge.test/app/sign-in', {
       method: 'POST',
@@ -29,8 +29,8 @@ describe('pages: security', () => {
       body: form({ token: await cabinetToken('acct-https') }),
       redirect: 'manual',
     })
-    const cookie = signIn.headers.get('set-cookie') ?? ''
-    expect(cookie).toMatch(/^mb_cabinet=/)
+    const cookie = setCookies(signIn).find((line) => line.startsWith('mb_session=')) ?? ''
+    expect(cookie).toMatch(/^mb_session=[A-Za-z0-9_-]{43};/)
     expect(cookie).toContain('HttpOnly')
     expect(cookie).toContain('SameSite=Lax')
     expect(cookie).toContain('Secure')
@@ -68,12 +68,11 @@ describe('pages: security', () => {
     const foreign = await call(`/app/integrations/${id}`, asOther)
     expect(foreign.status).toBe(404)
 
-    const expired = await cabinetToken('acct-owner', { expiresIn: '-1m' })
-    const stale = await call('/app/integrations', {
-      headers: { cookie: `mb_cabinet=${expired}` },
+    const unknown = await call('/app/integrations', {
+      headers: { cookie: 'mb_session=not-a-session-this-app-made' },
       redirect: 'manual',
     })
-    expect(stale.headers.get('location')).toBe('/app/sign-in?expired=1')
+    expect(unknown.headers.get('location')).toBe('/app/sign-in?expired=1&next=%2Fapp%2Fintegrations')
   })
 
   it('serves no demo page unless DEMO_BOOKING_ORIGIN is set (only npm start sets it)', async () => {

@@ -80,12 +80,13 @@ export function personContext(browser: Browser): Promise<BrowserContext> {
   })
 }
 
-export async function signIn(context: BrowserContext, stack: Stack) {
+/** Signs in through the form and lands on `next` (the integrations, unless told), as sign-in promises. */
+export async function signIn(context: BrowserContext, stack: Stack, next = '/app/integrations') {
   const page = await context.newPage()
-  await page.goto(`${stack.origin}/app/sign-in`)
+  await page.goto(`${stack.origin}/app/sign-in?next=${encodeURIComponent(next)}`)
   await page.fill('#token', stack.token)
   await page.click('button[type=submit]')
-  await page.waitForURL(/\/app\/integrations/)
+  await page.waitForURL((url) => url.pathname.startsWith(next))
   return page
 }
 
