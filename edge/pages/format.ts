@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { ImportRun } from '../db/schema'
 
 // Clinics are Russian: dates are shown, and date filters read, in Moscow time (UTC+3, no DST).
 const MOSCOW_OFFSET = '+03:00'
@@ -48,6 +49,14 @@ export function withQuery(path: string, query: Record<string, string | undefined
   for (const [key, value] of Object.entries(query)) if (value) params.set(key, value)
   const search = params.toString()
   return search ? `${path}?${search}` : path
+}
+
+/** A run's state, as the integration page and the overview show it. */
+export const RUN_STATUS: Record<ImportRun['status'], string> = {
+  queued: 'в очереди',
+  running: 'выполняется',
+  succeeded: 'выполнен',
+  failed: 'ошибка',
 }
 
 /** What a stored run error ("code: details") means, for a person. */

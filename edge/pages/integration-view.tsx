@@ -1,5 +1,5 @@
 import type { Campaign, ImportRun, Site, Source, StoredCheck } from '../db/schema'
-import { formatDateTime, runErrorText } from './format'
+import { formatDateTime, runErrorText, RUN_STATUS } from './format'
 import type { FieldErrors, IntegrationFormValues } from './integration-form'
 import { Field } from './layout'
 
@@ -170,12 +170,6 @@ export function InstallCard({ install }: { install: Install | null }) {
   )
 }
 
-const RUN_STATUS: Record<ImportRun['status'], string> = {
-  queued: 'в очереди',
-  running: 'выполняется',
-  succeeded: 'выполнен',
-  failed: 'ошибка',
-}
 const RUN_KIND: Record<ImportRun['kind'], string> = { requests: 'Заявки', deals: 'Сделки' }
 
 const REPORT_MARK = { ok: '✓', missing: '—', not_understood: '!' } as const

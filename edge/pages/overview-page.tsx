@@ -7,12 +7,12 @@ import {
   type LastRun,
   type TopRow,
 } from '../db/overview'
-import type { ImportRun, RequestRow } from '../db/schema'
+import type { RequestRow } from '../db/schema'
 import { isStalled } from '../imports/run'
 import type { AppEnv } from '../types'
 import { createRouter } from '../validation'
 import { ChartTable, StackedBarChart, totalOf, type ChartBar } from './charts'
-import { dayRange, formatDateTime, formatMoney, runErrorText } from './format'
+import { dayRange, formatDateTime, formatMoney, runErrorText, RUN_STATUS } from './format'
 import { Field, renderPage } from './layout'
 import { readRawDataQuery } from './raw-data'
 
@@ -32,12 +32,6 @@ const SERIES: { key: Method; label: string }[] = [
   { key: 'default', label: 'По умолчанию (без визита)' },
 ]
 
-const RUN_STATUS: Record<ImportRun['status'], string> = {
-  queued: 'в очереди',
-  running: 'выполняется',
-  succeeded: 'выполнен',
-  failed: 'ошибка',
-}
 
 // Days are Moscow calendar days, numbered from the epoch: Moscow is UTC+3 with no DST.
 const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10)

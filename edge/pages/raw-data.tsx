@@ -31,6 +31,20 @@ export function readRawDataQuery(c: Context<AppEnv>): {
   return { query: { from: '', to: '' }, errors }
 }
 
+/** The from/to days of a filter form ("Созданы с … по …"), each error under its field. */
+export function DateFields(props: { query: RawDataQuery; errors?: DateErrors; label: string }) {
+  return (
+    <>
+      <Field id="from" label={`${props.label} с`} error={props.errors?.from}>
+        <input type="date" id="from" name="from" value={props.query.from} />
+      </Field>
+      <Field id="to" label="по" error={props.errors?.to}>
+        <input type="date" id="to" name="to" value={props.query.to} />
+      </Field>
+    </>
+  )
+}
+
 export function DateFilter(props: {
   action: string
   query: RawDataQuery
@@ -39,12 +53,7 @@ export function DateFilter(props: {
 }) {
   return (
     <form method="get" action={props.action} class="filters card">
-      <Field id="from" label={`${props.label} с`} error={props.errors?.from}>
-        <input type="date" id="from" name="from" value={props.query.from} />
-      </Field>
-      <Field id="to" label="по" error={props.errors?.to}>
-        <input type="date" id="to" name="to" value={props.query.to} />
-      </Field>
+      <DateFields query={props.query} errors={props.errors} label={props.label} />
       <button type="submit">Показать</button>
       {(props.query.from || props.query.to) && <a href={props.action}>Сбросить</a>}
     </form>

@@ -11,7 +11,7 @@ import { createRouter } from '../validation'
 import { toCsv } from './csv'
 import { dayRange, formatDateTime, formatPhone, withQuery, type RawDataQuery } from './format'
 import { Field, renderPage } from './layout'
-import { EMPTY_PAGE, Pager, readRawDataQuery } from './raw-data'
+import { DateFields, EMPTY_PAGE, Pager, readRawDataQuery } from './raw-data'
 
 const PAGE_SIZE = 50
 const PATH = '/app/requests'
@@ -112,12 +112,7 @@ function RequestsFilter({ query, filters, names, errors }: FilterProps) {
   const pairs = (list: { id: string; name: string }[]) => list.map((x): [string, string] => [x.id, x.name])
   return (
     <form method="get" action={PATH} class="filters card">
-      <Field id="from" label="Созданы с" error={errors?.from}>
-        <input type="date" id="from" name="from" value={query.from} />
-      </Field>
-      <Field id="to" label="по" error={errors?.to}>
-        <input type="date" id="to" name="to" value={query.to} />
-      </Field>
+      <DateFields query={query} errors={errors} label="Созданы" />
       {names.integrations.length > 1 && (
         <Choice name="integrationId" label="Интеграция" value={filters.integrationId} options={pairs(names.integrations)} />
       )}

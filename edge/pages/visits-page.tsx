@@ -3,7 +3,7 @@ import { listVisits } from '../db/site-activity'
 import { createRouter } from '../validation'
 import { dayRange, formatDateTime, type RawDataQuery } from './format'
 import { Field, renderPage } from './layout'
-import { EMPTY_PAGE, Pager, readRawDataQuery } from './raw-data'
+import { DateFields, EMPTY_PAGE, Pager, readRawDataQuery } from './raw-data'
 
 const PAGE_SIZE = 50
 const PATH = '/app/visits'
@@ -17,12 +17,7 @@ function VisitsFilter({ query, errors }: { query: VisitsQuery; errors: DateError
   const filtered = query.from || query.to || query.source
   return (
     <form method="get" action={PATH} class="filters card">
-      <Field id="from" label="Начаты с" error={errors?.from}>
-        <input type="date" id="from" name="from" value={query.from} />
-      </Field>
-      <Field id="to" label="по" error={errors?.to}>
-        <input type="date" id="to" name="to" value={query.to} />
-      </Field>
+      <DateFields query={query} errors={errors} label="Начаты" />
       <Field id="source" label="Источник">
         <input
           type="text"

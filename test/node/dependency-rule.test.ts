@@ -20,8 +20,6 @@ const MAY_IMPORT: Record<string, string[]> = {
   shared: ['shared'],
 }
 const SHARED = new Set(['errors', 'validation', 'types', 'env', 'auth', 'worker-configuration.d'])
-/** The wiring: the entry point, the app and its health route mount everything; no folder imports them. */
-const WIRING = new Set(['app', 'index', 'health'])
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -73,7 +73,7 @@ describe('the local demo, as a person clicks through it', () => {
     expect(await finishedRuns(cabinet)).toEqual(['succeeded'])
     await cabinet.screenshot({ path: path.join(RESULTS, 'demo-run.png'), fullPage: true })
 
-    await cabinet.click('text=Сырые данные → Заявки')
+    await cabinet.click('text=Сырые данные → Обращения и цели')
     const digits = phone.replace(/\D/g, '')
     const row = cabinet.locator('#requests tbody tr', { hasText: `+${digits}` })
     await expect(row.count()).resolves.toBe(1)

@@ -1,7 +1,6 @@
-import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RESULTS, personContext, signIn, startStack, tokenFor, type Stack } from './stack'
+import { personContext, signIn, startStack, tokenFor, type Stack, shot } from './stack'
 import { launchBrowser } from './widget-harness'
 
 const DEMO_IDENTITY = '6f1c2a9e-4b7d-4e21-9a3f-0d5e8c7b1a20'
@@ -18,8 +17,6 @@ afterAll(async () => {
 })
 
 const errorOf = (page: Page, field: string) => page.textContent(`#${field}-error`)
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(RESULTS, `${name}.png`), fullPage: true })
 
 describe('the settings pages in a browser', () => {
   it('refuses a wrong token next to its field, and keeps a good one in an HttpOnly SameSite cookie', async () => {

@@ -1,7 +1,6 @@
-import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RESULTS, personContext, startStack, tokenFor, type Stack } from './stack'
+import { personContext, startStack, tokenFor, type Stack, shot } from './stack'
 import { launchBrowser, sleep } from './widget-harness'
 
 let browser: Browser
@@ -14,8 +13,6 @@ afterAll(async () => {
   if (stack) expect(await stack.stop()).toBe(0)
 })
 
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(RESULTS, `${name}.png`), fullPage: true })
 
 /** Signs in with a token; where sign-in lands does not matter here. */
 async function signIn(context: BrowserContext, token: string) {

@@ -1,7 +1,6 @@
-import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RESULTS, personContext, signIn, startStack, type Stack } from './stack'
+import { personContext, signIn, startStack, type Stack, shot } from './stack'
 import { launchBrowser } from './widget-harness'
 
 // Issue 17, items 5 and 7: what a person types survives a running import and a refused field; after
@@ -17,7 +16,6 @@ afterAll(async () => {
   if (stack) expect(await stack.stop()).toBe(0)
 })
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(RESULTS, `${name}.png`), fullPage: true })
 const statuses = (page: Page) =>
   page.locator('#runs tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')))
 

@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { Browser, BrowserContext } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 
 /** `npm start` as a person runs it, on its own ports and state folder, with what it printed. */
 export type Stack = {
@@ -16,6 +16,10 @@ export type Stack = {
 
 export const RESULTS = path.join(import.meta.dirname, '../../../test-results')
 mkdirSync(RESULTS, { recursive: true })
+
+/** A full-page screenshot in `test-results/<name>.png`. */
+export const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(RESULTS, `${name}.png`), fullPage: true })
 
 export async function startStack(): Promise<Stack> {
   const port = 20000 + Math.floor(Math.random() * 10000)
