@@ -13,8 +13,8 @@ import type { AppEnv } from '../types'
 import { createRouter } from '../validation'
 import { ChartTable, StackedBarChart, totalOf, type ChartBar } from './charts'
 import { dayRange, formatDateTime, formatMoney, runErrorText, RUN_STATUS } from './format'
-import { Field, renderPage } from './layout'
-import { readRawDataQuery } from './raw-data'
+import { renderPage } from './layout'
+import { DateFields, readRawDataQuery } from './raw-data'
 
 const PATH = '/app/overview'
 const DAY_MS = 86_400_000
@@ -31,7 +31,6 @@ const SERIES: { key: Method; label: string }[] = [
   { key: 'booking_window', label: 'По окну онлайн-записи' },
   { key: 'default', label: 'По умолчанию (без визита)' },
 ]
-
 
 // Days are Moscow calendar days, numbered from the epoch: Moscow is UTC+3 with no DST.
 const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10)
@@ -61,24 +60,7 @@ function readPeriod(c: Context<AppEnv>, now: Date): { chosen: Chosen; errors?: D
 function PeriodFilter({ chosen, errors }: { chosen: Chosen; errors?: DateErrors }) {
   return (
     <form method="get" action={PATH} class="filters card">
-      <Field id="from" label="Заявки созданы с" error={errors?.from}>
-        <input
-          type="date"
-          id="from"
-          name="from"
-          value={chosen.from}
-          aria-invalid={errors?.from ? 'true' : undefined}
-        />
-      </Field>
-      <Field id="to" label="по" error={errors?.to}>
-        <input
-          type="date"
-          id="to"
-          name="to"
-          value={chosen.to}
-          aria-invalid={errors?.to ? 'true' : undefined}
-        />
-      </Field>
+      <DateFields query={chosen} errors={errors} label="Заявки созданы" />
       <button type="submit">Показать</button>
       {chosen.custom && <a href={PATH}>Последние {DEFAULT_DAYS} дней</a>}
     </form>

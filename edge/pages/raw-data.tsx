@@ -32,14 +32,15 @@ export function readRawDataQuery(c: Context<AppEnv>): {
 }
 
 /** The from/to days of a filter form ("Созданы с … по …"), each error under its field. */
-export function DateFields(props: { query: RawDataQuery; errors?: DateErrors; label: string }) {
+export function DateFields(props: { query: { from: string; to: string }; errors?: DateErrors; label: string }) {
+  const invalid = (error?: string) => (error ? 'true' : undefined)
   return (
     <>
       <Field id="from" label={`${props.label} с`} error={props.errors?.from}>
-        <input type="date" id="from" name="from" value={props.query.from} />
+        <input type="date" id="from" name="from" value={props.query.from} aria-invalid={invalid(props.errors?.from)} />
       </Field>
       <Field id="to" label="по" error={props.errors?.to}>
-        <input type="date" id="to" name="to" value={props.query.to} />
+        <input type="date" id="to" name="to" value={props.query.to} aria-invalid={invalid(props.errors?.to)} />
       </Field>
     </>
   )
