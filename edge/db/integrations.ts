@@ -76,11 +76,12 @@ export const insertIntegration = (db: Db, accountId: string, settings: Integrati
     .returning()
     .get()
 
+/** Changes settings; `lastCheck: null` forgets a report the change made stale. */
 export const updateIntegration = (
   db: Db,
   accountId: string,
   id: string,
-  settings: Partial<IntegrationSettings>
+  settings: Partial<IntegrationSettings> & { lastCheck?: null }
 ) =>
   db
     .update(integrations)

@@ -39,7 +39,15 @@ export async function createIntegration(ctx: SettingsContext, input: Integration
 export async function changeIntegration(ctx: SettingsContext, stored: Integration, patch: IntegrationPatch) {
   const columns = await checkedColumns(ctx, patch, stored)
   if (columns.uid && columns.uid !== stored.uid) await refuseSecondConnection(ctx, columns.uid, stored.id)
-  return updateIntegration(ctx.db, ctx.accountId, stored.id, columns)
+  // The last report was about the old key or clinic: it says nothing of the new one.
+  const newCredentials =
+    (columns.uid !== undefined && columns.uid !== stored.uid) ||
+    (columns.identity !== undefined && columns.identity !== stored.identity) ||
+    columns.secretKeyEnc !== undefined
+  return updateIntegration(ctx.db, ctx.accountId, stored.id, {
+    ...columns,
+    ...(newCredentials ? { lastCheck: null } : {}),
+  })
 }
 
 /** The columns of `input`, checked together with what they change (`base`): every issue at once. */

@@ -106,6 +106,17 @@ describe('POST /api/v1/integrations/:id/check', () => {
     expect(html).toMatch(/data-item="order" data-status="ok"/)
   })
 
+  it('forgets the last report when the key changes, not when another setting does', async () => {
+    routeGlobalFetch(createMedodsSandbox())
+    await api('chk-a', '/api/v1/integrations/int-good/check', { method: 'POST' })
+    const patch = async (body: object) =>
+      (await (
+        await api('chk-a', '/api/v1/integrations/int-good', { method: 'PATCH', body: JSON.stringify(body) })
+      ).json()) as { lastCheck: unknown }
+    expect((await patch({ sendDeals: true })).lastCheck).not.toBeNull()
+    expect((await patch({ secretKey: DEMO_KEY.secretKey })).lastCheck).toBeNull()
+  })
+
   it('answers 200 with the reason when Medods rejects the stored key', async () => {
     routeGlobalFetch(createMedodsSandbox())
     const res = await api('chk-a', '/api/v1/integrations/int-stale/check', { method: 'POST' })
