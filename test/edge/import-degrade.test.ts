@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { createMedodsSandbox, ONLINE_SOURCE_ID, type MedodsSandbox } from '../../sandbox/medods'
 import { noFaults } from '../../sandbox/medods/faults'
 import { runImportJob } from '../../edge/imports/run'
-import { captureImportJobs, importAll, importDeps, setUpClinic } from './support/import-fixtures'
+import { captureImportJobs, importAll, importDeps, setUpClinic, requestsDataset as dataset } from './support/import-fixtures'
 import { api } from './helpers'
 
 // Item 1 of issue 16: one bad record costs that record, never its page or the runs after it.
@@ -17,20 +17,6 @@ async function runOf(id: string) {
   return env.DB.prepare('SELECT status, stored, malformed, error FROM import_runs WHERE id = ?').bind(id).first()
 }
 
-type Row = Record<string, unknown>
-// Ids and times that differ between two accounts by construction; the rest must be equal.
-const VOLATILE = ['id', 'account_id', 'integration_id', 'campaign_id', 'source_id', 'site_id', 'imported_at', 'updated_at']
-
-/** The integration's requests rows minus volatile columns, the campaign by name, by appointment id. */
-async function dataset(integrationId: string): Promise<Row[]> {
-  const rows = await env.DB.prepare(
-    `SELECT r.*, c.name AS campaign FROM requests r LEFT JOIN campaigns c ON c.id = r.campaign_id
-     WHERE r.integration_id = ? ORDER BY r.medods_appointment_id`
-  )
-    .bind(integrationId)
-    .all<Row>()
-  return rows.results.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !VOLATILE.includes(k))))
-}
 
 /** Online bookings spread over the list's pages: every 25th one. */
 const spread = (sandbox: MedodsSandbox) =>

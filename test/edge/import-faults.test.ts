@@ -4,7 +4,7 @@ import type { ImportJob } from '../../edge/imports/jobs'
 import { MAX_ATTEMPTS, runImportJob, type ImportDeps } from '../../edge/imports/run'
 import { createMedodsSandbox, DEMO_KEY, ONLINE_SOURCE_ID, type MedodsSandbox } from '../../sandbox/medods'
 import { moscowParts } from '../../sandbox/medods/data'
-import { captureImportJobs, importAll, importDeps, setUpClinic } from './support/import-fixtures'
+import { captureImportJobs, importAll, importDeps, setUpClinic, requestsDataset as dataset, type Row } from './support/import-fixtures'
 
 /** One clinic clock for every sandbox of this file: the same seed and clock give the same clinic. */
 const CLOCK = Date.now()
@@ -13,20 +13,6 @@ const sandboxAt = () => createMedodsSandbox({ seed: 7, now: () => CLOCK, counts:
 const depsFor = (sandbox: MedodsSandbox, over: Partial<ImportDeps> = {}) =>
   importDeps(sandbox, { now: () => new Date(CLOCK), pagesPerInvocation: 2, medodsTimeoutMs: 50, ...over })
 
-type Row = Record<string, unknown>
-// Ids and times that differ between two accounts by construction; the rest must be equal.
-const VOLATILE = ['id', 'account_id', 'integration_id', 'campaign_id', 'source_id', 'site_id', 'imported_at', 'updated_at']
-
-/** The integration's requests rows minus volatile columns, the campaign by name, by appointment id. */
-async function dataset(integrationId: string): Promise<Row[]> {
-  const rows = await env.DB.prepare(
-    `SELECT r.*, c.name AS campaign FROM requests r LEFT JOIN campaigns c ON c.id = r.campaign_id
-     WHERE r.integration_id = ? ORDER BY r.medods_appointment_id`
-  )
-    .bind(integrationId)
-    .all<Row>()
-  return rows.results.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !VOLATILE.includes(k))))
-}
 
 /** A fault-free import of the sandbox, in an account of its own: what every faulted run must end with. */
 async function reference(account: string, sandbox: MedodsSandbox) {

@@ -119,3 +119,18 @@ export async function importAll(deps: ImportDeps, integrationId: string, schedul
   }
   return `cron:requests:${integrationId}:${scheduledAt}`
 }
+
+export type Row = Record<string, unknown>
+// Ids and times that differ between two accounts by construction; the rest must be equal.
+const VOLATILE = ['id', 'account_id', 'integration_id', 'campaign_id', 'source_id', 'site_id', 'imported_at', 'updated_at']
+
+/** The integration's requests rows minus volatile columns, the campaign by name, by appointment id. */
+export async function requestsDataset(integrationId: string): Promise<Row[]> {
+  const rows = await env.DB.prepare(
+    `SELECT r.*, c.name AS campaign FROM requests r LEFT JOIN campaigns c ON c.id = r.campaign_id
+     WHERE r.integration_id = ? ORDER BY r.medods_appointment_id`
+  )
+    .bind(integrationId)
+    .all<Row>()
+  return rows.results.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !VOLATILE.includes(k))))
+}

@@ -1,46 +1,21 @@
 import { copyFileSync } from 'node:fs'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, sleep } from './widget-harness'
-import { RESULTS, personContext, signIn, startStack, type Stack } from './stack'
+import { describe, expect, it } from 'vitest'
+import { sleep } from './widget-harness'
+import { RESULTS, finishedRuns, personContext, signIn, useStack } from './stack'
 
-let browser: Browser
-let stack: Stack
-beforeAll(async () => {
-  ;[browser, stack] = await Promise.all([launchBrowser(), startStack()])
-}, 90_000)
-afterAll(async () => {
-  await browser?.close()
-  if (stack) expect(await stack.stop()).toBe(0)
-})
-
-/** Reloads the integration page until no run is open (it also refreshes itself); the runs' statuses. */
-async function finishedRuns(page: Page, timeoutMs = 45_000) {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const statuses = await page.locator('#runs tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => tr.dataset.status)
-    )
-    if (statuses.length > 0 && !statuses.some((s) => s === 'queued' || s === 'running')) {
-      return statuses
-    }
-    await sleep(1000)
-    await page.reload()
-  }
-  throw new Error('the import runs did not finish')
-}
+const running = useStack()
 
 describe('the local demo, as a person clicks through it', () => {
   it('a visit from the UTM link books through the sandbox, Run now imports it, Requests shows the campaign', async () => {
-    expect(stack.demoUrl).toBe(`${stack.origin}/demo?utm_source=yandex&utm_medium=cpc&utm_campaign=demo`)
-    const context = await personContext(browser)
+    expect(running.stack.demoUrl).toBe(`${running.stack.origin}/demo?utm_source=yandex&utm_medium=cpc&utm_campaign=demo`)
+    const context = await personContext(running.browser)
     const site = await context.newPage()
     const sent: string[] = []
     site.on('requestfinished', (r) => {
-      if (r.url() === `${stack.origin}/c`) sent.push(r.postData() ?? '')
+      if (r.url() === `${running.stack.origin}/c`) sent.push(r.postData() ?? '')
     })
-    await site.goto(stack.demoUrl)
+    await site.goto(running.stack.demoUrl)
     await site.waitForFunction(() => typeof (window as { mbridge?: unknown }).mbridge === 'function')
 
     // The booking button opens the sandbox's booking page in a drawer; the widget records the opening,
@@ -66,8 +41,8 @@ describe('the local demo, as a person clicks through it', () => {
 
     // The ingest queue writes the session within ~2 s; only then can the import match the booking.
     await sleep(2500)
-    const cabinet = await signIn(context, stack)
-    await cabinet.goto(stack.integrationUrl)
+    const cabinet = await signIn(context, running.stack)
+    await cabinet.goto(running.stack.integrationUrl)
     await cabinet.click('text=Запустить сейчас')
     await cabinet.waitForURL(/\?ran=1/)
     expect(await finishedRuns(cabinet)).toEqual(['succeeded'])
@@ -90,9 +65,9 @@ describe('the local demo, as a person clicks through it', () => {
   }, 120_000) // half a minute of it inside the booking drawer, as a person
 
   it('with "Передавать сделки" on, Run now fills Raw data → Deals, filtered by date and paged', async () => {
-    const context = await personContext(browser)
-    const cabinet = await signIn(context, stack)
-    await cabinet.goto(stack.integrationUrl)
+    const context = await personContext(running.browser)
+    const cabinet = await signIn(context, running.stack)
+    await cabinet.goto(running.stack.integrationUrl)
     await cabinet.check('#sendDeals')
     await cabinet.click('text=Сохранить')
     await cabinet.waitForURL(/\?saved=1/)
@@ -120,9 +95,9 @@ describe('the local demo, as a person clicks through it', () => {
 
     // Deals were imported just now: a filter ending yesterday shows none; a wrong date is named.
     const yesterday = new Date(Date.now() - 86_400_000 + 3 * 3_600_000).toISOString().slice(0, 10)
-    await cabinet.goto(`${stack.origin}/app/deals?to=${yesterday}`)
+    await cabinet.goto(`${running.stack.origin}/app/deals?to=${yesterday}`)
     expect(await cabinet.textContent('main')).toContain('Сделок за этот период нет')
-    await cabinet.goto(`${stack.origin}/app/deals?from=2026-13-40`)
+    await cabinet.goto(`${running.stack.origin}/app/deals?from=2026-13-40`)
     expect(await cabinet.textContent('#from-error')).toBe('Дата в формате ГГГГ-ММ-ДД')
     await context.close()
   })

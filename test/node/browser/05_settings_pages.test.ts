@@ -1,45 +1,36 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { personContext, signIn, startStack, tokenFor, type Stack, shot } from './stack'
-import { launchBrowser } from './widget-harness'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { personContext, signIn, tokenFor, shot, useStack } from './stack'
 
 const DEMO_IDENTITY = '6f1c2a9e-4b7d-4e21-9a3f-0d5e8c7b1a20'
 const DEMO_SECRET = '9c4e1f0b7a2d5e8c3b6a9f1e4d7c0b3a6e9d2c5f8b1a4e7d0c3f6b9a2e5d8c1f'
 
-let browser: Browser
-let stack: Stack
-beforeAll(async () => {
-  ;[browser, stack] = await Promise.all([launchBrowser(), startStack()])
-}, 90_000)
-afterAll(async () => {
-  await browser?.close()
-  if (stack) expect(await stack.stop()).toBe(0)
-})
+const running = useStack()
 
 const errorOf = (page: Page, field: string) => page.textContent(`#${field}-error`)
 
 describe('the settings pages in a browser', () => {
   it('refuses a wrong token next to its field, and keeps a good one in an HttpOnly SameSite cookie', async () => {
-    const context = await personContext(browser)
+    const context = await personContext(running.browser)
     const page = await context.newPage()
-    await page.goto(`${stack.origin}/app/integrations`)
+    await page.goto(`${running.stack.origin}/app/integrations`)
     expect(new URL(page.url()).pathname).toBe('/app/sign-in')
     await page.fill('#token', 'not-a-token')
     await page.click('button[type=submit]')
     expect(await errorOf(page, 'token')).toContain('Токен не принят')
     await shot(page, 'settings-sign-in-refused')
 
-    await signIn(context, stack)
+    await signIn(context, running.stack)
     const cookie = (await context.cookies()).find((c) => c.name === 'mb_session')!
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/app', secure: false })
-    expect(cookie.value).not.toContain(stack.token.slice(0, 20))
+    expect(cookie.value).not.toContain(running.stack.token.slice(0, 20))
     await context.close()
   })
 
   it('shows validation errors next to their fields, saves, and shows the install script to copy', async () => {
-    const context = await personContext(browser)
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.origin })
-    const page = await signIn(context, stack)
+    const context = await personContext(running.browser)
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: running.stack.origin })
+    const page = await signIn(context, running.stack)
     await page.click('text=Подключить Medods')
     await page.check('#sendRequests')
     await page.fill('#uid', 'https://example.com/')
@@ -61,7 +52,7 @@ describe('the settings pages in a browser', () => {
     await page.check('input[name=bySource][value=off]')
 
     // The demo clinic is connected already (npm start did it): a second connection is refused at its field.
-    await page.fill('#uid', `${stack.medodsOrigin}/`)
+    await page.fill('#uid', `${running.stack.medodsOrigin}/`)
     await page.fill('#identity', DEMO_IDENTITY)
     await page.fill('#secretKey', DEMO_SECRET)
     await page.selectOption('#campaignId', { label: 'Онлайн-запись без визита' })
@@ -69,7 +60,7 @@ describe('the settings pages in a browser', () => {
     expect(await errorOf(page, 'uid')).toContain('Эта клиника уже подключена')
     expect(await page.inputValue('#identity')).toBe(DEMO_IDENTITY)
 
-    await page.goto(stack.integrationUrl)
+    await page.goto(running.stack.integrationUrl)
     await page.fill('#identity', DEMO_IDENTITY)
     await page.fill('#secretKey', DEMO_SECRET)
     await page.selectOption('#campaignId', { label: 'Онлайн-запись без визита' })
@@ -77,7 +68,7 @@ describe('the settings pages in a browser', () => {
     await page.waitForURL(/\/app\/integrations\/[0-9a-f-]{36}\?saved=1/)
     expect(await page.textContent('[role=status]')).toContain('Настройки сохранены')
     const script = await page.textContent('#install-script')
-    expect(script).toBe(`<script async src="${stack.origin}/w.js" data-site="demo-site-key"></script>`)
+    expect(script).toBe(`<script async src="${running.stack.origin}/w.js" data-site="demo-site-key"></script>`)
     await page.click('text=Копировать код')
     await expect.poll(() => page.textContent('[data-copy]')).toBe('Скопировано')
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(script)
@@ -101,13 +92,13 @@ describe('the settings pages in a browser', () => {
   })
 
   it("another account's token sees none of the demo account's pages", async () => {
-    const context = await personContext(browser)
-    const page = await signIn(context, { ...stack, token: tokenFor('other-clinic') })
+    const context = await personContext(running.browser)
+    const page = await signIn(context, { ...running.stack, token: tokenFor('other-clinic') })
     expect(new URL(page.url()).pathname).toBe('/app/integrations/new')
-    const response = await page.goto(stack.integrationUrl)
+    const response = await page.goto(running.stack.integrationUrl)
     expect(response?.status()).toBe(404)
     expect(await page.textContent('h1')).toBe('Не найдено')
-    await page.goto(`${stack.origin}/app/requests`)
+    await page.goto(`${running.stack.origin}/app/requests`)
     expect(await page.textContent('main')).toContain('Заявок с такими условиями нет')
     await context.close()
   })

@@ -1,47 +1,23 @@
 import path from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RESULTS, personContext, startStack, type Stack } from './stack'
-import { launchBrowser, sleep } from './widget-harness'
+import type { BrowserContext } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { RESULTS, finishedRuns, personContext, useStack } from './stack'
 
-let browser: Browser
-let stack: Stack
-beforeAll(async () => {
-  ;[browser, stack] = await Promise.all([launchBrowser(), startStack()])
-}, 90_000)
-afterAll(async () => {
-  await browser?.close()
-  if (stack) expect(await stack.stop()).toBe(0)
-})
+const running = useStack()
 
 /** Signs in through the form; a person lands on the overview. */
 async function signInToOverview(context: BrowserContext) {
   const page = await context.newPage()
-  await page.goto(`${stack.origin}/app/sign-in`)
-  await page.fill('#token', stack.token)
+  await page.goto(`${running.stack.origin}/app/sign-in`)
+  await page.fill('#token', running.stack.token)
   await page.click('button[type=submit]')
   await page.waitForURL(/\/app\/overview$/)
   return page
 }
 
-/** Reloads the integration page until none of its runs is open. */
-async function waitForRuns(page: Page, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const statuses = await page
-      .locator('#runs tbody tr')
-      .evaluateAll((trs) => trs.map((tr) => tr.dataset.status))
-    if (statuses.length > 0 && !statuses.some((s) => s === 'queued' || s === 'running'))
-      return statuses
-    await sleep(1000)
-    await page.reload()
-  }
-  throw new Error('the import runs did not finish')
-}
-
 describe('the overview page in a browser', () => {
   it('after a run, draws the bookings chart under the CSP, with the same numbers in its table', async () => {
-    const context = await personContext(browser)
+    const context = await personContext(running.browser)
     const page = await signInToOverview(context)
     const violations: string[] = []
     page.on('console', (message) => {
@@ -50,17 +26,17 @@ describe('the overview page in a browser', () => {
     expect(await page.getAttribute('header a[aria-current=page]', 'href')).toBe('/app/overview')
     expect(await page.textContent('#no-bookings')).toContain('Заявок с ')
     expect(
-      await page.getAttribute(`#runs a[href="${new URL(stack.integrationUrl).pathname}"]`, 'href')
+      await page.getAttribute(`#runs a[href="${new URL(running.stack.integrationUrl).pathname}"]`, 'href')
     ).not.toBeNull()
 
     // The demo clinic's sandbox holds a month of bookings and deals: import them.
-    await page.goto(stack.integrationUrl)
+    await page.goto(running.stack.integrationUrl)
     await page.check('#sendDeals')
     await page.click('text=Сохранить')
     await page.waitForURL(/\?saved=1/)
     await page.click('text=Запустить сейчас')
     await page.waitForURL(/\?ran=1/)
-    expect(await waitForRuns(page)).not.toContain('failed')
+    expect(await finishedRuns(page)).not.toContain('failed')
 
     await page.click('header >> text=Обзор')
     await page.waitForURL(/\/app\/overview$/)

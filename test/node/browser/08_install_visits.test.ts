@@ -1,23 +1,15 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { personContext, startStack, tokenFor, type Stack, shot } from './stack'
-import { launchBrowser, sleep } from './widget-harness'
+import type { BrowserContext, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { personContext, tokenFor, shot, useStack } from './stack'
+import { sleep } from './widget-harness'
 
-let browser: Browser
-let stack: Stack
-beforeAll(async () => {
-  ;[browser, stack] = await Promise.all([launchBrowser(), startStack()])
-}, 90_000)
-afterAll(async () => {
-  await browser?.close()
-  if (stack) expect(await stack.stop()).toBe(0)
-})
+const running = useStack()
 
 
 /** Signs in with a token; where sign-in lands does not matter here. */
 async function signIn(context: BrowserContext, token: string) {
   const page = await context.newPage()
-  await page.goto(`${stack.origin}/app/sign-in`)
+  await page.goto(`${running.stack.origin}/app/sign-in`)
   await page.fill('#token', token)
   await Promise.all([
     page.waitForURL((url) => url.pathname !== '/app/sign-in'),
@@ -44,9 +36,9 @@ async function reloaded(page: Page, selector: string) {
 
 describe('Установка and Визиты in a browser', () => {
   it('the demo site waits for its first visit, works once the demo page is opened, and lists the visit', async () => {
-    const context = await personContext(browser)
-    const cabinet = await signIn(context, stack.token)
-    await cabinet.goto(`${stack.origin}/app/sites`)
+    const context = await personContext(running.browser)
+    const cabinet = await signIn(context, running.stack.token)
+    await cabinet.goto(`${running.stack.origin}/app/sites`)
     // scripts/seed.sql gives the demo account one site and no visits; the state folder is fresh.
     const row = cabinet.locator('#sites tbody tr', { hasText: '127.0.0.1' })
     expect(await row.locator('.state').textContent()).toBe('ждём первого визита')
@@ -55,13 +47,13 @@ describe('Установка and Визиты in a browser', () => {
     const installUrl = cabinet.url()
     expect(await cabinet.textContent('#site-state')).toBe('Виджет на сайте: ждём первого визита')
     expect(await cabinet.textContent('#install-script')).toBe(
-      `<script async src="${stack.origin}/w.js" data-site="demo-site-key"></script>`
+      `<script async src="${running.stack.origin}/w.js" data-site="demo-site-key"></script>`
     )
 
     const site = await context.newPage()
-    const collect = `${stack.origin}/c`
+    const collect = `${running.stack.origin}/c`
     const sent = site.waitForRequest((r) => r.url() === collect && r.method() === 'POST')
-    await site.goto(stack.demoUrl)
+    await site.goto(running.stack.demoUrl)
     await (await sent).response()
     // The booking button opens the booking widget's drawer, which the widget reports at once.
     const opened = site.waitForRequest(
@@ -83,19 +75,19 @@ describe('Установка and Визиты in a browser', () => {
     const cells = await visits.first().locator('td').allTextContents()
     expect(cells[1]).toBe('Демо-клиника')
     expect(cells[2]).toBe('yandex / cpc / demo')
-    expect(cells[3]).toContain(`${stack.origin}/demo`)
+    expect(cells[3]).toContain(`${running.stack.origin}/demo`)
     expect(cells.slice(4)).toEqual(['1', '1', 'нет'])
     await shot(cabinet, 'visits')
 
-    await cabinet.goto(`${stack.origin}/app/visits?source=google`)
+    await cabinet.goto(`${running.stack.origin}/app/visits?source=google`)
     expect(await cabinet.textContent('main')).toContain('Визитов с такими условиями нет')
     await context.close()
 
     // Another account sees neither the site nor its visit.
-    const other = await personContext(browser)
+    const other = await personContext(running.browser)
     const stranger = await signIn(other, tokenFor('other-clinic'))
     expect((await stranger.goto(installUrl))?.status()).toBe(404)
-    await stranger.goto(`${stack.origin}/app/visits`)
+    await stranger.goto(`${running.stack.origin}/app/visits`)
     expect(await stranger.locator('#visits').count()).toBe(0)
     expect(await stranger.textContent('main')).toContain('Визитов пока нет')
     await other.close()

@@ -1,28 +1,19 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { personContext, signIn, startStack, type Stack, shot } from './stack'
-import { launchBrowser } from './widget-harness'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { personContext, signIn, shot, useStack } from './stack'
 
 // Issue 17, items 5 and 7: what a person types survives a running import and a refused field; after
 // signing out, Back shows no data and the old cookie opens nothing.
 
-let browser: Browser
-let stack: Stack
-beforeAll(async () => {
-  ;[browser, stack] = await Promise.all([launchBrowser(), startStack()])
-}, 90_000)
-afterAll(async () => {
-  await browser?.close()
-  if (stack) expect(await stack.stop()).toBe(0)
-})
+const running = useStack()
 
 const statuses = (page: Page) =>
   page.locator('#runs tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')))
 
 describe('no lost work', () => {
   it('keeps what is typed while an import runs: only the runs block updates, and it stops when done', async () => {
-    const context = await personContext(browser)
-    const page = await signIn(context, stack, new URL(stack.integrationUrl).pathname)
+    const context = await personContext(running.browser)
+    const page = await signIn(context, running.stack, new URL(running.stack.integrationUrl).pathname)
     await page.click('text=Запустить сейчас')
     await page.waitForURL(/\?ran=1/)
     expect(await page.getAttribute('#runs-block', 'data-running')).toBe('true')
@@ -43,8 +34,8 @@ describe('no lost work', () => {
   }, 90_000)
 
   it('a too-long field is said next to it, and everything typed stays, the SecretKey too', async () => {
-    const context = await personContext(browser)
-    const page = await signIn(context, stack, new URL(stack.integrationUrl).pathname)
+    const context = await personContext(running.browser)
+    const page = await signIn(context, running.stack, new URL(running.stack.integrationUrl).pathname)
     const uid = await page.inputValue('#uid')
     await page.fill('#identity', 'x'.repeat(250))
     await page.fill('#secretKey', 'a-new-key-being-typed')
@@ -60,8 +51,8 @@ describe('no lost work', () => {
 
 describe('signing out', () => {
   it('leaves nothing behind Back, and the old cookie is refused', async () => {
-    const context = await personContext(browser)
-    const page = await signIn(context, stack, '/app/requests')
+    const context = await personContext(running.browser)
+    const page = await signIn(context, running.stack, '/app/requests')
     const names = await page.locator('#requests tbody tr td:nth-child(2) div:first-child').allTextContents()
     expect(names.length).toBeGreaterThan(0)
     const cookie = (await context.cookies()).find((c) => c.name === 'mb_session')!
@@ -75,7 +66,7 @@ describe('signing out', () => {
     expect(new URL(page.url()).pathname).toBe('/app/sign-in')
 
     await context.addCookies([cookie])
-    await page.goto(`${stack.origin}/app/requests`)
+    await page.goto(`${running.stack.origin}/app/requests`)
     expect(new URL(page.url()).pathname).toBe('/app/sign-in')
     await shot(page, 'signed-out-back')
     await context.close()

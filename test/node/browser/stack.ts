@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, expect } from 'vitest'
+import { launchBrowser } from './widget-harness'
 
 /** `npm start` as a person runs it, on its own ports and state folder, with what it printed. */
 export type Stack = {
@@ -16,6 +18,31 @@ export type Stack = {
 
 export const RESULTS = path.join(import.meta.dirname, '../../../test-results')
 mkdirSync(RESULTS, { recursive: true })
+
+/** The browser and the `npm start` of one test file: started before its tests, stopped after (exit 0). */
+export function useStack() {
+  const running = {} as { browser: Browser; stack: Stack }
+  beforeAll(async () => {
+    ;[running.browser, running.stack] = await Promise.all([launchBrowser(), startStack()])
+  }, 90_000)
+  afterAll(async () => {
+    await running.browser?.close()
+    if (running.stack) expect(await running.stack.stop()).toBe(0)
+  })
+  return running
+}
+
+/** Reloads the integration page until none of its runs is open; answers the runs' statuses. */
+export async function finishedRuns(page: Page, timeoutMs = 45_000) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const statuses = await page.locator('#runs tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.status))
+    if (statuses.length > 0 && !statuses.some((s) => s === 'queued' || s === 'running')) return statuses
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    await page.reload()
+  }
+  throw new Error('the import runs did not finish')
+}
 
 /** A full-page screenshot in `test-results/<name>.png`. */
 export const shot = (page: Page, name: string) =>
