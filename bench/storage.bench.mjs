@@ -42,7 +42,7 @@ function visitSends(kind) {
   return urls.map((u, i) => {
     const at = start + i * 10_000
     return JSON.stringify({
-      k: clinic.siteKey, v: visitor, s: session, b: at, u: urls[0], f: touch, c: touch,
+      k: clinic.siteKey, v: visitor, s: session, b: start, u, f: touch, c: touch,
       e: [{ i: crypto.randomUUID(), t: 'pageview', a: at, u }],
     })
   })
