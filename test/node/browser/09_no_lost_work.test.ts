@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core'
+import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { personContext, signIn, shot, useStack } from './stack'
 
@@ -45,6 +46,29 @@ describe('no lost work', () => {
     expect(await page.inputValue('#secretKey')).toBe('a-new-key-being-typed')
     expect(await page.inputValue('#uid')).toBe(uid)
     await shot(page, 'settings-too-long')
+    await context.close()
+  })
+})
+
+describe('the requests list', () => {
+  it('filters by match method and exports what it shows as a CSV Excel opens', async () => {
+    const context = await personContext(running.browser)
+    const page = await signIn(context, running.stack, '/app/requests')
+    await page.selectOption('#matchMethod', 'default')
+    await page.click('form.filters button[type=submit]')
+    await page.waitForURL(/matchMethod=default/)
+    const methods = await page.locator('#requests tbody tr .match').allTextContents()
+    expect(methods.length).toBeGreaterThan(0)
+    expect(methods.every((m) => m.startsWith('по умолчанию'))).toBe(true)
+    expect(await page.getAttribute('[data-total]', 'data-total')).toBe(String(methods.length))
+    await shot(page, 'requests-filtered')
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')])
+    const bytes = await readFile((await download.path())!)
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    const lines = bytes.subarray(3).toString('utf8').trim().split('\r\n')
+    expect(lines[0]).toMatch(/^"Создана \(МСК\)";"Имя";"Телефон"/)
+    expect(lines.slice(1).map((line) => line.split('";"')[5])).toEqual(methods.map(() => 'по умолчанию'))
     await context.close()
   })
 })
