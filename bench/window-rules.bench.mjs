@@ -45,7 +45,7 @@ function stored(sends) {
     const session = sessions.get(body.s) ?? {
       siteId: 'site', id: body.s, startedAt: onTime(body.b), lastSeenAt: onTime(body.b), touchType: body.c.t,
       source: body.c.s, medium: body.c.m, campaign: body.c.c, content: '', term: '', utmId: '', clickIds: {},
-      touchLandingUrl: body.c.l, touchReferrer: body.c.r,
+      touchLandingUrl: body.c.l, touchReferrer: body.c.r, touchAt: onTime(body.c.a),
     }
     sessions.set(body.s, session)
     for (const e of body.e) {

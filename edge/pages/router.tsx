@@ -21,7 +21,6 @@ const returnPath = z
   .string()
   .max(2000)
   .regex(/^\/app(?:[/?#][^\\\s]*)?$/)
-  .refine((path) => !path.startsWith('//'))
   .catch('/app')
 
 const signInForm = z.object({
