@@ -213,6 +213,11 @@ export function RunsCard({ id, runs, running }: { id: string; runs: ImportRun[];
       <p class="hint">
         Заявки и сделки загружаются раз в сутки; проверить ключ и запустить загрузку можно сразу.
       </p>
+      {running && (
+        <p class="notice info" role="status">
+          Загрузка идёт: таблица ниже обновляется сама, остальная страница не меняется.
+        </p>
+      )}
       <div class="actions">
         <form method="post" action={`/app/integrations/${id}/check`}>
           <button type="submit" class="secondary">Проверить подключение</button>

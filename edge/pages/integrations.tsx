@@ -80,7 +80,6 @@ async function integrationPage(c: Ctx, db: Db, row: Integration, state: PageStat
     installFor(db, row, new URL(c.req.url).origin),
   ])
   const saved = c.req.query('saved') === '1' && !state.errors
-  const ran = c.req.query('ran') === '1' && !state.notice && !state.check
   const running = isRunning(runs)
   const body = (
     <>
@@ -88,11 +87,6 @@ async function integrationPage(c: Ctx, db: Db, row: Integration, state: PageStat
       {saved && (
         <p class="notice ok" role="status">
           {install ? 'Настройки сохранены. Установите код ниже на сайт клиники.' : 'Настройки сохранены.'}
-        </p>
-      )}
-      {ran && running && (
-        <p class="notice info" role="status">
-          Загрузка поставлена в очередь. Таблица загрузок ниже обновляется сама, пока загрузка идёт.
         </p>
       )}
       {state.notice && <p class={`notice ${state.notice.kind}`} role="status">{state.notice.text}</p>}
@@ -277,5 +271,5 @@ export const integrationPages = createRouter()
       const text = 'Загружать нечего: включите «Передавать заявки» или «Передавать сделки» и сохраните.'
       return integrationPage(c, db, row, { notice: { kind: 'fail', text } })
     }
-    return c.redirect(`/app/integrations/${row.id}?ran=1`, 303)
+    return c.redirect(`/app/integrations/${row.id}#runs-block`, 303)
   })

@@ -43,6 +43,7 @@ describe('the pages in Russian', () => {
       '/app/integrations/new',
       `/app/integrations/${id}`,
       `/app/integrations/${id}/delete`,
+      `/app/integrations/${id}/runs`,
       '/app/requests',
       '/app/requests?from=bad',
       '/app/deals',

@@ -44,7 +44,7 @@ describe('the local demo, as a person clicks through it', () => {
     const cabinet = await signIn(context, running.stack)
     await cabinet.goto(running.stack.integrationUrl)
     await cabinet.click('text=Запустить сейчас')
-    await cabinet.waitForURL(/\?ran=1/)
+    await cabinet.waitForURL(/#runs-block$/)
     expect(await finishedRuns(cabinet)).toEqual(['succeeded'])
     await cabinet.screenshot({ path: path.join(RESULTS, 'demo-run.png'), fullPage: true })
 
@@ -72,7 +72,7 @@ describe('the local demo, as a person clicks through it', () => {
     await cabinet.click('text=Сохранить')
     await cabinet.waitForURL(/\?saved=1/)
     await cabinet.click('text=Запустить сейчас')
-    await cabinet.waitForURL(/\?ran=1/)
+    await cabinet.waitForURL(/#runs-block$/)
     expect((await finishedRuns(cabinet)).slice(0, 2)).toEqual(['succeeded', 'succeeded'])
     const kinds = await cabinet.locator('#runs tbody tr td:first-child').allTextContents()
     expect(kinds.slice(0, 2).sort()).toEqual(['Заявки', 'Сделки'])

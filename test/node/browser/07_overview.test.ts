@@ -35,7 +35,7 @@ describe('the overview page in a browser', () => {
     await page.click('text=Сохранить')
     await page.waitForURL(/\?saved=1/)
     await page.click('text=Запустить сейчас')
-    await page.waitForURL(/\?ran=1/)
+    await page.waitForURL(/#runs-block$/)
     expect(await finishedRuns(page)).not.toContain('failed')
 
     await page.click('header >> text=Обзор')

@@ -16,7 +16,7 @@ describe('no lost work', () => {
     const context = await personContext(running.browser)
     const page = await signIn(context, running.stack, new URL(running.stack.integrationUrl).pathname)
     await page.click('text=Запустить сейчас')
-    await page.waitForURL(/\?ran=1/)
+    await page.waitForURL(/#runs-block$/)
     expect(await page.getAttribute('#runs-block', 'data-running')).toBe('true')
     await page.evaluate(() => ((window as unknown as { untouched: boolean }).untouched = true))
     await page.fill('#identity', 'typed-while-importing')
