@@ -1,9 +1,8 @@
 import type { Context } from 'hono'
-import { createDb, type Db } from '../db/client'
-import type { Integration, Site } from '../db/schema'
+import { createDb } from '../db/client'
 import { findSiteActivity, listSitesWithLastHit, type SiteActivity } from '../db/site-activity'
 import { ApiError } from '../errors'
-import { installFor } from '../settings/install'
+import { installForSite } from '../settings/install'
 import type { AppEnv } from '../types'
 import { createRouter } from '../validation'
 import { formatDateTime } from './format'
@@ -35,20 +34,6 @@ export function siteState(lastHit: Date | null, now = new Date()): SiteState {
 }
 
 const NOTICE_KIND = { waiting: 'info', working: 'ok', quiet: 'fail' } as const
-
-/**
- * The snippet for this very site. installFor picks an integration's site (its default, else the
- * first matched one); naming this site as the default makes it pick this one, with the same words.
- */
-async function installOf(db: Db, site: Site, origin: string) {
-  const choice: Pick<Integration, 'accountId' | 'defaultSiteId' | 'siteIds'> = {
-    accountId: site.accountId,
-    defaultSiteId: site.id,
-    siteIds: [],
-  }
-  const install = await installFor(db, choice as Integration, origin)
-  return install && { script: install.script, instructions: install.instructions }
-}
 
 function StateNotice({ activity }: { activity: SiteActivity }) {
   const state = siteState(activity.lastHit)
@@ -109,14 +94,15 @@ async function sitePage(c: Context<AppEnv>) {
   const since = new Date(Date.now() - DAY_MS)
   const activity = await findSiteActivity(db, c.get('accountId'), c.req.param('id') ?? '', since)
   if (!activity) throw new ApiError('not_found', 'Сайт не найден')
-  const install = await installOf(db, activity.site, new URL(c.req.url).origin)
+  // Without its siteId: the card would link to this very page.
+  const { script, instructions } = installForSite(activity.site, new URL(c.req.url).origin)
   const body = (
     <>
       <p><a href={PATH}>← Все сайты</a></p>
       <h1>Установка: {activity.site.name}</h1>
       <p class="hint">{activity.site.domain}</p>
       <ActivityCard activity={activity} />
-      <InstallCard install={install} />
+      <InstallCard install={{ script, instructions }} />
     </>
   )
   return renderPage(c, { title: `Установка: ${activity.site.name}`, section: 'sites' }, body)

@@ -1,6 +1,6 @@
 import type { Db } from '../db/client'
 import { findSite, firstSite } from '../db/catalogue'
-import type { Integration } from '../db/schema'
+import type { Integration, Site } from '../db/schema'
 
 /**
  * The site whose script the user installs after Save: the default attribution's site, else the
@@ -12,10 +12,14 @@ async function installSite(db: Db, row: Integration) {
   return chosen ?? firstSite(db, row.accountId)
 }
 
-/** The widget tag and short steps (Russian, like the cabinet) for the clinic's site. */
+/** The widget tag and short steps for the integration's site (see `installSite`); null without a site. */
 export async function installFor(db: Db, row: Integration, workerOrigin: string) {
   const site = await installSite(db, row)
-  if (!site) return null
+  return site ? installForSite(site, workerOrigin) : null
+}
+
+/** The widget tag and short steps (Russian, like the cabinet) for one site. */
+export function installForSite(site: Pick<Site, 'id' | 'siteKey' | 'domain'>, workerOrigin: string) {
   return {
     siteId: site.id,
     script: `<script async src="${workerOrigin}/w.js" data-site="${site.siteKey}"></script>`,
