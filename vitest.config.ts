@@ -10,6 +10,7 @@ export const TEST_SECRETS = {
   CABINET_JWT_SECRET: 'test-cabinet-jwt-secret-0123456789abcdef',
   SECRETS_KEY: 'dGVzdC1hZXMta2V5LTMyLWJ5dGVzLWxvbmctMDEyMzQ=',
   CONTACT_HASH_KEY: 'test-contact-hash-pepper',
+  ADMIN_TOKEN: 'test-admin-token-0123456789',
   MEDODS_ALLOW_LOCAL: '1',
 }
 
@@ -36,6 +37,7 @@ function wranglerConfigWithoutDevVars(): string {
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'))
+  const visitsMigrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations-visits'))
   return {
     test: {
       projects: [
@@ -48,6 +50,7 @@ export default defineConfig(async () => {
                 bindings: {
                   ...TEST_SECRETS,
                   TEST_MIGRATIONS: migrations,
+                  TEST_VISITS_MIGRATIONS: visitsMigrations,
                   // `npm run bench` raises the load test's size (test/edge/load.test.ts).
                   LOAD_SCALE: process.env.LOAD_SCALE ?? '1',
                 },

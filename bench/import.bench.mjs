@@ -1,7 +1,8 @@
 // Import scaling: the real requests import (runImportJob, continuations run in turn) in Miniflare
 // against the Medods sandbox holding 1k, 10k and 50k appointments, with ten times as many widget sessions
-// in D1. Wall time, Medods requests, D1 statements and rows returned; their growth between sizes.
-import { loadSandboxModule, sandboxOutbound, setUpClinic } from './lib/clinic.mjs'
+// spread over two sites of the clinic on the two visits shards. Wall time, Medods requests, D1 statements
+// (main database and shards) and rows returned; their growth between sizes.
+import { addSites, loadSandboxModule, sandboxOutbound, setUpClinic, spreadSites } from './lib/clinic.mjs'
 import { ratio, report, round, table } from './lib/report.mjs'
 import { seedContacts, seedSessions, seededSessionId, storedPhoneHash } from './lib/seed-sessions.mjs'
 import { startWorker } from './lib/worker.mjs'
@@ -58,10 +59,12 @@ async function measure(size, order) {
   const outbound = sandboxOutbound(sandbox)
   const worker = await startWorker({ outbound: outbound.handler })
   const clinic = await setUpClinic(worker, { demoKey: DEMO_KEY })
+  // The integration names no sites, so it matches against all of the account's: one on each shard.
+  const sites = await shardSites(worker, [clinic.siteId, ...(await addSites(clinic, 1)).map((s) => s.siteId)])
 
   const seedStarted = Date.now()
   const span = { fromMs: now - 30 * DAY, toMs: now - HOUR }
-  await seedSessions(worker.db, { siteId: clinic.siteId, count: sessions, ...span })
+  await seedSessions(sites, { count: sessions, ...span })
   const key = worker.bindings.CONTACT_HASH_KEY
   const clients = sandbox.data.clients
   const step = (span.toMs - span.fromMs) / sessions
@@ -70,7 +73,7 @@ async function measure(size, order) {
     const client = clients[(i / 20) % clients.length]
     contacts.push([i, storedPhoneHash(key, client.phone), Math.floor(span.fromMs + i * step)])
   }
-  await seedContacts(worker.db, clinic.siteId, contacts)
+  await seedContacts(sites, contacts)
   const seedMs = Date.now() - seedStarted
 
   const outboundBefore = { ...outbound.stats }
@@ -103,8 +106,24 @@ async function measure(size, order) {
     d1Statements: result.d1.statements,
     d1Batches: result.d1.batches,
     d1RowsReturned: result.d1.rowsReturned,
+    mainD1: result.d1.main,
+    shardD1: result.d1.shards,
+    shardSites: sites.map((s) => s.shard),
   }
 }
+
+/** The sites spread over the worker's shards, each as `{ db, key }` for the seeding. */
+async function shardSites(worker, siteIds) {
+  const placed = await spreadSites(worker, siteIds)
+  const sites = []
+  for (const [k, id] of siteIds.entries()) {
+    const { visits_key: key } = await worker.db.prepare('SELECT visits_key FROM sites WHERE id = ?').bind(id).first()
+    sites.push({ db: worker.visits[placed[k]], key, shard: placed[k] })
+  }
+  return sites
+}
+
+const sum = (list, key) => list.reduce((n, c) => n + c[key], 0)
 
 const per1k = (run, value) => round((value * 1000) / run.appointments, 1)
 
@@ -155,7 +174,9 @@ function render(order, runs, growth) {
         ['bridge ms', ...runs.map((r) => per1k(r, r.bridgeMs))],
         ['Medods requests', ...runs.map((r) => per1k(r, r.medodsRequests))],
         ['D1 statements', ...runs.map((r) => per1k(r, r.d1Statements))],
+        ['of which main / shards', ...runs.map((r) => `${per1k(r, r.mainD1.statements)} / ${per1k(r, sum(r.shardD1, 'statements'))}`)],
         ['D1 rows returned', ...runs.map((r) => per1k(r, r.d1RowsReturned))],
+        ['of which main / shards', ...runs.map((r) => `${per1k(r, r.mainD1.rowsReturned)} / ${per1k(r, sum(r.shardD1, 'rowsReturned'))}`)],
       ]
     ),
     growth.length
@@ -173,11 +194,14 @@ report({
   markdown: [
     'The real requests import (`runImportJob` → `importRequestsSlice`, every continuation run in turn) in ' +
       'Miniflare against the Medods sandbox in the bench process (`createMedodsSandbox({ counts: { clients: ' +
-      'n/5, appointments: n } })`, a third of them online bookings), created over the last 29 days. D1 holds ' +
-      'ten times as many sessions as appointments, seeded in bulk over the same month: every session a ' +
-      'pageview, every 10th a booking-widget opening, every 20th a captured phone; every 25th booking ' +
-      'carries a session id. "Bridge ms" is the wall time minus the time spent inside the sandbox (whose ' +
-      'own lookups are linear scans of its arrays, so its share grows faster than the import).',
+      'n/5, appointments: n } })`, a third of them online bookings), created over the last 29 days. The ' +
+      'visits shards hold ten times as many sessions as appointments, seeded in bulk over the same month on ' +
+      'two sites of the clinic, one on VISITS_0 and one on VISITS_1 (blocks of 20 consecutive sessions in ' +
+      'turn; the integration matches against both): every session a pageview, every 10th a booking-widget ' +
+      'opening, every 20th a captured phone; every 25th booking carries a session id. D1 statements and ' +
+      'rows are counted on the main database and the shards together, and apart. "Bridge ms" is the wall ' +
+      'time minus the time spent inside the sandbox (whose own lookups are linear scans of its arrays, so ' +
+      'its share grows faster than the import).',
     ...sections,
   ].join('\n\n'),
 })

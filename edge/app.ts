@@ -1,5 +1,6 @@
 import { cors } from 'hono/cors'
 import { requestId } from 'hono/request-id'
+import { adminApi } from './api/admin'
 import { campaignsApi } from './api/campaigns'
 import { dealsApi } from './api/deals'
 import { importRunsApi } from './api/import-runs'
@@ -34,6 +35,7 @@ export function createApp() {
   })
 
   app.route('/health', healthApp)
+  app.route('/admin', adminApi)
   app.route('/c', collectApp)
   app.route('/', widgetApp)
   app.route('/app', pagesApp)

@@ -12,6 +12,8 @@ function isAesKey(value: string): boolean {
 /** Secrets and vars the Worker cannot run without; checked once per isolate so a bad deploy fails loudly. */
 const envSchema = z.object({
   DB: z.custom<D1Database>((v) => typeof v === 'object' && v !== null, 'D1 binding missing'),
+  // The first visits shard; VISITS_1 and on are optional (edge/db/shards.ts).
+  VISITS_0: z.custom<D1Database>((v) => typeof v === 'object' && v !== null, 'D1 binding missing'),
   IMPORTS: z.custom<Queue>((v) => typeof v === 'object' && v !== null, 'Queue binding missing'),
   INGEST: z.custom<Queue>((v) => typeof v === 'object' && v !== null, 'Queue binding missing'),
   CABINET_JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),

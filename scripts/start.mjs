@@ -1,8 +1,9 @@
-// npm start: local D1 migrations, demo seed, the Medods sandbox on :8788, then the Worker on
+// npm start: local D1 migrations (main and visits shards), demo seed, the Medods sandbox on :8788, then the Worker on
 // http://127.0.0.1:8787. Ctrl-C stops it all.
 import { execFileSync } from 'node:child_process'
 import { DEMO_UTM, seedDemoIntegration } from './demo-seed.mjs'
 import { localToken, ensureDevVars } from './local-env.mjs'
+import { migrateAll } from './migrate.mjs'
 import { startMedodsSandbox } from './medods-sandbox.mjs'
 import { runWrangler, spawnWrangler } from './wrangler.mjs'
 
@@ -28,7 +29,8 @@ async function waitForHealth(url, timeoutMs = 30_000) {
 ensureDevVars()
 // The Worker serves the widget from a module the build generates (git-ignored).
 execFileSync(process.execPath, ['widget/build.mjs'], { stdio: 'inherit' })
-await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', ...persist])
+// The main database and both visits shards, each with its own migrations folder.
+await migrateAll(['--local', ...persist])
 await runWrangler(['d1', 'execute', 'DB', '--local', ...persist, '--file', 'scripts/seed.sql'])
 
 // In this process, so it ends with it; MEDODS_SANDBOX_PORT moves it.

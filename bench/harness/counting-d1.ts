@@ -7,6 +7,11 @@ export type D1Counts = { statements: number; batches: number; rowsReturned: numb
 
 export const zeroCounts = (): D1Counts => ({ statements: 0, batches: 0, rowsReturned: 0 })
 
+/** Adds to every tally given: a statement counts for its database and for the total at once. */
+const add = (tallies: D1Counts[], key: keyof D1Counts, n: number) => {
+  for (const t of tallies) t[key] += n
+}
+
 type AnyFn = (...args: unknown[]) => unknown
 
 const rowsIn = (result: unknown): number => {
@@ -15,14 +20,14 @@ const rowsIn = (result: unknown): number => {
   return Array.isArray(rows) ? rows.length : result == null ? 0 : 1
 }
 
-function watch(statement: D1PreparedStatement, counts: D1Counts): D1PreparedStatement {
+function watch(statement: D1PreparedStatement, counts: D1Counts[]): D1PreparedStatement {
   const target = statement as unknown as Record<string, AnyFn>
   for (const method of ['run', 'all', 'first', 'raw']) {
     const original = target[method]!.bind(statement)
     target[method] = async (...args: unknown[]) => {
-      counts.statements++
+      add(counts, 'statements', 1)
       const result = await original(...args)
-      counts.rowsReturned += rowsIn(result)
+      add(counts, 'rowsReturned', rowsIn(result))
       return result
     }
   }
@@ -31,17 +36,17 @@ function watch(statement: D1PreparedStatement, counts: D1Counts): D1PreparedStat
   return statement
 }
 
-/** The same database, with every statement it runs added to `counts`. */
-export function countingD1(db: D1Database, counts: D1Counts): D1Database {
+/** The same database, with every statement it runs added to each of `counts`. */
+export function countingD1(db: D1Database, ...counts: D1Counts[]): D1Database {
   return new Proxy(db, {
     get(target, key) {
       if (key === 'prepare') return (query: string) => watch(target.prepare(query), counts)
       if (key === 'batch') {
         return async (statements: D1PreparedStatement[]) => {
-          counts.statements += statements.length
-          counts.batches++
+          add(counts, 'statements', statements.length)
+          add(counts, 'batches', 1)
           const results = await target.batch(statements)
-          for (const result of results) counts.rowsReturned += rowsIn(result)
+          for (const result of results) add(counts, 'rowsReturned', rowsIn(result))
           return results
         }
       }

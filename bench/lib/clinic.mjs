@@ -79,3 +79,31 @@ export async function setUpClinic(worker, { account = 'bench-clinic', demoKey, c
   })
   return { send, siteId: site.id, siteKey: site.siteKey, fallbackId: fallback.id, integrationId: integration.id }
 }
+
+/** `count` more sites of the clinic's account (clinic.ru too, so the same pages fit every one). */
+export async function addSites(clinic, count) {
+  const added = []
+  for (let k = 0; k < count; k++) {
+    added.push(await clinic.send('POST', '/api/v1/sites', { name: `Клиника ${k + 2}`, domain: 'clinic.ru' }))
+  }
+  return added.map((site) => ({ siteId: site.id, siteKey: site.siteKey }))
+}
+
+/**
+ * Puts the sites on the worker's shards in turn (0, 1, 0, …), whatever the API chose, so a bench's spread
+ * does not hang on the shards' sizes. Only before the sites have visits: their rows are not moved.
+ */
+export async function spreadSites(worker, siteIds) {
+  const shards = worker.visits.length
+  await worker.db.batch(
+    siteIds.map((id, k) => worker.db.prepare('UPDATE sites SET shard = ? WHERE id = ?').bind(k % shards, id))
+  )
+  return siteIds.map((_, k) => k % shards)
+}
+
+/** Where the API placed each site (its `shard` in the main database). */
+export async function shardsOf(worker, siteIds) {
+  const placed = []
+  for (const id of siteIds) placed.push((await worker.db.prepare('SELECT shard FROM sites WHERE id = ?').bind(id).first()).shard)
+  return placed
+}

@@ -4,6 +4,8 @@ import { MAX_PAGE_SIZE } from './pagination'
 
 /** The name of the cabinet's bearer scheme in `components.securitySchemes`. */
 export const CABINET_AUTH = 'cabinetToken'
+/** The operator's scheme, for `/admin` only (edge/api/admin.ts). */
+export const ADMIN_AUTH = 'adminToken'
 
 const DESCRIPTION = `Cabinet API of the Medods analytics bridge.
 
@@ -30,6 +32,11 @@ export function serveOpenApi(app: OpenAPIHono<AppEnv>) {
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description: 'HS256 under the shared cabinet secret; `sub` = the cabinet account id; `exp`',
+  })
+  app.openAPIRegistry.registerComponent('securitySchemes', ADMIN_AUTH, {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The ADMIN_TOKEN secret; without it set, the /admin routes answer 404',
   })
   app.openAPIRegistry.registerPath({
     method: 'get',

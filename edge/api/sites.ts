@@ -1,6 +1,8 @@
 import { z } from '@hono/zod-openapi'
 import { findSite, insertSite, updateSite } from '../db/catalogue'
 import { createDb } from '../db/client'
+import { closedShards, placementsOf, shardForNewSite, visitShards } from '../db/shards'
+import { deleteSiteVisits } from '../db/visits'
 import { ensureAccount, listSites } from '../db/queries'
 import type { Site } from '../db/schema'
 import { createRouter } from '../validation'
@@ -71,10 +73,12 @@ export const sitesApi = createRouter()
     const { name, domain } = c.req.valid('json')
     const db = createDb(c.env.DB)
     await ensureAccount(db, c.get('accountId'))
+    const shard = await shardForNewSite(db, visitShards(c.env), closedShards(c.env.CLOSED_VISIT_SHARDS))
     const site = await insertSite(db, c.get('accountId'), {
       name,
       domain: normalizeDomain(domain)!,
       siteKey: newSiteKey(),
+      shard,
     })
     return c.json(presentSite(site), 201)
   })
@@ -91,6 +95,12 @@ export const sitesApi = createRouter()
   })
   .openapi(remove, async (c) => {
     const db = createDb(c.env.DB)
-    await deleteCatalogueRow(db, 'site', c.get('accountId'), c.req.valid('param').id)
+    const { id } = c.req.valid('param')
+    const placement = (await placementsOf(db, [id])).get(id)
+    await deleteCatalogueRow(db, 'site', c.get('accountId'), id)
+    // After the row: a failure here leaves rows no site reads (the key is never drawn again), which
+    // retention removes; before it, a refused delete would have lost the site's visits. Every shard, as
+    // a move in progress has the site on two.
+    for (const shard of visitShards(c.env)) await deleteSiteVisits(shard, placement!.visitsKey)
     return c.body(null, 204)
   })

@@ -6,10 +6,10 @@ import {
   type NewBookingDrawer,
   type NewContactHash,
   type NewEvent,
-  type NewSession,
+  type Session,
   type StoredTouch,
 } from '../db/schema'
-import type { IngestRows } from '../db/sessions'
+import { sessionRowOf, type IngestRows } from '../db/visits'
 import { contactKind, type ContactHasher } from '../crypto/contact-hash'
 import type { CollectTouch, IngestMessage } from './wire-schema'
 
@@ -29,7 +29,7 @@ export const toStoredTouch = (wire: CollectTouch, clock: Clock): StoredTouch => 
   return { ...touch, clickIds: touch.clickIds ?? {}, at: clock(touch.at).getTime() }
 }
 
-function sessionRow({ siteId, payload }: IngestMessage, clock: Clock): NewSession {
+function sessionRow({ siteId, payload }: IngestMessage, clock: Clock): Session {
   const lastSeen = Math.max(...payload.e.map((e) => e.a))
   return {
     siteId,
@@ -44,11 +44,11 @@ function sessionRow({ siteId, payload }: IngestMessage, clock: Clock): NewSessio
 }
 
 /** attribution.md §2 and §9: a later non-direct touch replaces the current one. */
-const replacesTouch = (next: NewSession, stored: NewSession) =>
+const replacesTouch = (next: Session, stored: Session) =>
   next.touchType !== 'direct' && next.touchAt > stored.touchAt
 
 /** Two sends of one session in the same batch become one row, as the upsert would merge them. */
-function mergeSession(stored: NewSession, next: NewSession): NewSession {
+function mergeSession(stored: Session, next: Session): Session {
   const touch = replacesTouch(next, stored) ? next : stored
   return {
     ...stored,
@@ -61,7 +61,7 @@ function mergeSession(stored: NewSession, next: NewSession): NewSession {
 type WireEvent = IngestMessage['payload']['e'][number]
 
 /** What one booking event tells of its drawer (keyed by the open's id); null for other events. */
-function drawerPart(e: WireEvent, at: Date): Omit<NewBookingDrawer, 'siteId' | 'sessionId'> | null {
+function drawerPart(e: WireEvent, at: Date): Omit<NewBookingDrawer, 'site' | 'sessionId'> | null {
   if (e.t === 'booking_open') return { id: e.i, kind: e.n === 'iframe' ? 'iframe' : 'link', openedAt: at }
   if (e.t === 'booking_focus') return { id: e.o!, openedAt: at, focusedAt: at }
   if (e.t !== 'booking_close') return null
@@ -94,14 +94,22 @@ export function mergeDrawer(stored: NewBookingDrawer, next: NewBookingDrawer): N
   }
 }
 
-/** Rows for a batch of messages, de-duplicated by key, contacts keyed with the HMAC. */
-export async function rowsFor(messages: IngestMessage[], hmac: ContactHasher): Promise<IngestRows> {
-  const sessions = new Map<string, NewSession>()
+/**
+ * A shard's rows for a batch of messages, de-duplicated by key, contacts keyed with the HMAC, each site
+ * named by its visits key.
+ */
+export async function rowsFor(
+  messages: IngestMessage[],
+  hmac: ContactHasher,
+  keyOf: (siteId: string) => number
+): Promise<IngestRows> {
+  const sessions = new Map<string, Session>()
   const events = new Map<string, NewEvent>()
   const contacts = new Map<string, NewContactHash>()
   const drawers = new Map<string, NewBookingDrawer>()
   for (const message of messages) {
     const { siteId, receivedAt, payload } = message
+    const site = keyOf(siteId)
     const clock = clockOf(message)
     const row = sessionRow(message, clock)
     const key = `${siteId} ${payload.s}`
@@ -111,13 +119,13 @@ export async function rowsFor(messages: IngestMessage[], hmac: ContactHasher): P
       const at = clock(e.a)
       const part = drawerPart(e, at)
       if (part) {
-        const drawer = { siteId, sessionId: payload.s, ...part }
+        const drawer = { site, sessionId: payload.s, ...part }
         const known = drawers.get(`${siteId} ${part.id}`)
         drawers.set(`${siteId} ${part.id}`, known ? mergeDrawer(known, drawer) : drawer)
       }
       if (!events.has(`${siteId} ${e.i}`)) {
         events.set(`${siteId} ${e.i}`, {
-          siteId,
+          site,
           id: e.i,
           sessionId: payload.s,
           type: e.t,
@@ -132,13 +140,13 @@ export async function rowsFor(messages: IngestMessage[], hmac: ContactHasher): P
         const contactKey = `${key} ${hash}`
         if (!contacts.has(contactKey)) {
           const kind = contactKind(wireHash)
-          contacts.set(contactKey, { siteId, hash, sessionId: payload.s, kind, at })
+          contacts.set(contactKey, { site, hash, sessionId: payload.s, kind, at })
         }
       }
     }
   }
   return {
-    sessions: [...sessions.values()],
+    sessions: [...sessions.values()].map((session) => sessionRowOf(session, keyOf(session.siteId))),
     events: [...events.values()],
     contacts: [...contacts.values()],
     drawers: [...drawers.values()],

@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Db } from './client'
 import { byCreation, keysetPage, within } from './keyset'
 import type { PageArgs } from './queries'
-import { campaigns, integrations, live, sites, sources } from './schema'
+import { campaigns, integrations, live, sites, sources, visitsKeys } from './schema'
 
 // The account's catalogue: sites, campaigns, sources. Every query is filtered by account.
 
@@ -30,12 +30,19 @@ export const firstSite = (db: Db, accountId: string) =>
     .orderBy(asc(sites.createdAt), asc(sites.id))
     .get()
 
-export const insertSite = (db: Db, accountId: string, fields: SiteFields & { siteKey: string }) =>
-  db
+/** A new site on the given visits shard, under a visits key never used before. */
+export async function insertSite(
+  db: Db,
+  accountId: string,
+  fields: SiteFields & { siteKey: string; shard: number }
+) {
+  const { key } = await db.insert(visitsKeys).values({}).returning().get()
+  return db
     .insert(sites)
-    .values({ id: crypto.randomUUID(), accountId, ...fields })
+    .values({ id: crypto.randomUUID(), accountId, ...fields, visitsKey: key })
     .returning()
     .get()
+}
 
 export const updateSite = (db: Db, accountId: string, id: string, patch: Partial<SiteFields>) =>
   db

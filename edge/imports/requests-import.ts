@@ -3,12 +3,8 @@ import type { Db } from '../db/client'
 import { advanceRun } from '../db/imports'
 import { upsertRequests, type NewRequest } from '../db/request-writes'
 import { campaigns, sites, type Integration, type RunDetails } from '../db/schema'
-import {
-  findBookingDrawers,
-  findContactSightings,
-  findSessionsByIds,
-  mergeRanges,
-} from '../db/sessions'
+import { placementsOf, readScope, type ShardSites } from '../db/shards'
+import { findBookingDrawers, findContactSightings, findSessionsByIds, mergeRanges } from '../db/visits'
 import { createContactHasher } from '../crypto/contact-hash'
 import { PAGE_LIMIT, type Page } from '../medods/client'
 import type { Appointment } from '../medods/schema'
@@ -54,7 +50,7 @@ type Prepared = { record: BookingRecord; booking: Booking }
 export async function importRequestsSlice(ctx: SliceContext): Promise<SliceResult> {
   const { db, medods, integration, run } = ctx
   const online = onlineSourceIdsOf(integration.onlineSourceIds, await allItems(medods.appointmentSources()))
-  const siteIds = await matchingSites(db, integration)
+  const scope = readScope(ctx.shards, (await placementsOf(db, await matchingSites(db, integration))).values())
   const rules = await db.select().from(campaigns).where(eq(campaigns.accountId, integration.accountId))
   const hasher = await createContactHasher(ctx.contactHashKey)
 
@@ -67,7 +63,7 @@ export async function importRequestsSlice(ctx: SliceContext): Promise<SliceResul
     const { prepared, writes, patientMissing } = await prepareBookings(ctx, bookings, hasher)
     details = withPatientRetry(withSkipped(details, page.skipped), patientMissing, ctx)
     const matchable = prepared.map((p) => p.booking)
-    const evidence = { ...(await gatherEvidence(db, siteIds, matchable, integration)), campaigns: rules }
+    const evidence = { ...(await gatherEvidence(scope, matchable, integration)), campaigns: rules }
     const { suspects, decide } = matchBookings(matchable, evidence, integration)
     const claims = suspects.length ? await findSessionClaims(db, integration.id, suspects) : []
     const matches = decide(claims)
@@ -154,12 +150,11 @@ function withPatientRetry(details: RunDetails, missing: Appointment[], ctx: Slic
  * are read), and booking-widget openings inside each booking's own window.
  */
 async function gatherEvidence(
-  db: Db,
-  siteIds: string[],
+  scope: ShardSites[],
   bookings: Booking[],
   integration: Integration
 ): Promise<Pick<Evidence, 'carried' | 'sightings' | 'drawers'>> {
-  if (bookings.length === 0 || siteIds.length === 0) return { carried: [], sightings: [], drawers: [] }
+  if (bookings.length === 0 || scope.length === 0) return { carried: [], sightings: [], drawers: [] }
   const times = bookings.map((b) => b.at.getTime())
   const carriedIds = unique(bookings.flatMap((b) => b.carriedIds))
   const hashes = unique(bookings.flatMap((b) => b.contactHashes))
@@ -172,10 +167,9 @@ async function gatherEvidence(
       }))
   )
   const [carried, sightings, drawers] = await Promise.all([
-    carriedIds.length ? findSessionsByIds(db, siteIds, carriedIds) : [],
+    carriedIds.length ? findSessionsByIds(scope, carriedIds) : [],
     hashes.length
-      ? findContactSightings(db, {
-          siteIds,
+      ? findContactSightings(scope, {
           hashes,
           from: new Date(Math.min(...times) - integration.lookbackDays * DAY),
           to: new Date(Math.max(...times) + SIGHTING_GRACE_MS),
@@ -183,7 +177,7 @@ async function gatherEvidence(
       : [],
     // Read only when the rung may use them: their number grows with the site's traffic per window.
     integration.bookingWindowRung === 'on' && windows.length
-      ? findBookingDrawers(db, { siteIds, ranges: windows })
+      ? findBookingDrawers(scope, { ranges: windows })
       : [],
   ])
   return { carried, sightings, drawers }

@@ -1,4 +1,5 @@
 import { createDb, type Db } from '../db/client'
+import { visitShards } from '../db/shards'
 import {
   addToRun,
   createRun,
@@ -123,6 +124,7 @@ export async function runImportJob(deps: ImportDeps, job: ImportJob, attempt = 1
       integration,
       run,
       contactHashKey: deps.env.CONTACT_HASH_KEY,
+      shards: visitShards(deps.env),
       now,
       maxPages: deps.pagesPerInvocation ?? PAGES_PER_INVOCATION,
     })

@@ -1,4 +1,5 @@
 import type { Db } from '../db/client'
+import type { VisitsDb } from '../db/shards'
 import {
   cachedPatients,
   cachedUsers,
@@ -22,6 +23,8 @@ export type SliceContext = {
   integration: Integration
   run: ImportRun
   contactHashKey: string
+  /** The visits shards, where the bookings' evidence is looked up. */
+  shards: VisitsDb[]
   now: Date
   /** Pages one invocation may import before it hands the rest to a continuation message. */
   maxPages: number

@@ -3,7 +3,7 @@
  * rung were chosen on the accuracy benchmark (BENCHMARKS.md), not guessed.
  */
 import type { Session } from '../db/schema'
-import type { DrawerSighting } from '../db/sessions'
+import type { DrawerSighting } from '../db/visits'
 import type { MatchSettings } from './types'
 
 const MINUTE = 60_000

@@ -1,6 +1,6 @@
 import type { SessionClaim } from '../db/request-claims'
 import type { DefaultReason, Integration, RequestAttribution, Session } from '../db/schema'
-import type { DrawerSighting, HashSighting } from '../db/sessions'
+import type { DrawerSighting, HashSighting } from '../db/visits'
 import type { CampaignRules } from './campaigns'
 
 /** An online booking as the matching sees it; the import derives it from the Medods appointment. */

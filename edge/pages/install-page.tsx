@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { createDb } from '../db/client'
+import { visitShards } from '../db/shards'
 import { findSiteActivity, listSitesWithLastHit, type SiteActivity } from '../db/site-activity'
 import { ApiError } from '../errors'
 import { installForSite } from '../settings/install'
@@ -92,7 +93,7 @@ function ActivityCard({ activity }: { activity: SiteActivity }) {
 async function sitePage(c: Context<AppEnv>) {
   const db = createDb(c.env.DB)
   const since = new Date(Date.now() - DAY_MS)
-  const activity = await findSiteActivity(db, c.get('accountId'), c.req.param('id') ?? '', since)
+  const activity = await findSiteActivity(db, visitShards(c.env), c.get('accountId'), c.req.param('id') ?? '', since)
   if (!activity) throw new ApiError('not_found', 'Сайт не найден')
   // Without its siteId: the card would link to this very page.
   const { script, instructions } = installForSite(activity.site, new URL(c.req.url).origin)
@@ -113,7 +114,7 @@ export const installPages = createRouter()
 installPages.get('/', async (c) => {
   const db = createDb(c.env.DB)
   const { query, cursor } = readRawDataQuery(c)
-  const page = await listSitesWithLastHit(db, c.get('accountId'), { cursor, limit: PAGE_SIZE })
+  const page = await listSitesWithLastHit(db, visitShards(c.env), c.get('accountId'), { cursor, limit: PAGE_SIZE })
   const now = new Date()
   const body = (
     <>

@@ -1,4 +1,5 @@
 import { createDb } from '../db/client'
+import { visitShards } from '../db/shards'
 import { listVisits } from '../db/site-activity'
 import { createRouter } from '../validation'
 import { dayRange, formatDateTime, type RawDataQuery } from './format'
@@ -54,7 +55,7 @@ export const visitsPage = createRouter().get('/', async (c) => {
   const range = dayRange(query)
   const page = errors
     ? EMPTY_PAGE
-    : await listVisits(db, c.get('accountId'), {
+    : await listVisits(db, visitShards(c.env), c.get('accountId'), {
         startedFrom: range.from,
         startedTo: range.to,
         source: query.source || undefined,

@@ -45,19 +45,41 @@ export const payload = (over: Partial<WirePayload> = {}): WirePayload => ({
   ...over,
 })
 
-/** An account with one site, `clinic.ru`, whose public key is `key-clinic` (or the given ones). */
-export async function seedSite(siteId = 'site-clinic', key = 'key-clinic', domain = 'clinic.ru') {
+/**
+ * An account with one site, `clinic.ru`, whose public key is `key-clinic` (or the given ones), its visits
+ * on shard `shard` (VISITS_0 unless told).
+ */
+export async function seedSite(siteId = 'site-clinic', key = 'key-clinic', domain = 'clinic.ru', shard = 0) {
   await env.DB.batch([
     env.DB.prepare("INSERT OR IGNORE INTO accounts (id) VALUES ('acc-collect')"),
     env.DB.prepare(
-      "INSERT INTO sites (id, account_id, name, domain, site_key) VALUES (?, 'acc-collect', 'Clinic', ?, ?)"
-    ).bind(siteId, domain, key),
+      "INSERT INTO sites (id, account_id, name, domain, site_key, shard) VALUES (?, 'acc-collect', 'Clinic', ?, ?, ?)"
+    ).bind(siteId, domain, key, shard),
   ])
 }
 
-export async function countRows(table: 'sessions' | 'events' | 'contact_hashes', siteId: string) {
-  const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE site_id = ?`)
+/** Where a site's visits are: its shard's D1 and its visits key, for tests that read the rows. */
+export async function visitsOf(siteId: string): Promise<{ d1: D1Database; key: number }> {
+  const site = await env.DB.prepare('SELECT shard, visits_key AS key FROM sites WHERE id = ?')
     .bind(siteId)
-    .first<{ n: number }>()
-  return row?.n ?? 0
+    .first<{ shard: number; key: number }>()
+  if (!site) throw new Error(`no site ${siteId}`)
+  const d1 = (env as unknown as Record<string, D1Database>)[`VISITS_${site.shard}`]!
+  return { d1, key: site.key }
+}
+
+/** The rows of a visits table for a site, `where` and its values after the site's own condition. */
+export async function siteRows<T = Record<string, unknown>>(
+  table: 'sessions' | 'events' | 'contact_hashes' | 'booking_drawers',
+  siteId: string,
+  where = '',
+  ...values: unknown[]
+): Promise<T[]> {
+  const { d1, key } = await visitsOf(siteId)
+  const sql = `SELECT * FROM ${table} WHERE site = ?${where ? ` AND ${where}` : ''}`
+  return (await d1.prepare(sql).bind(key, ...values).all<T>()).results
+}
+
+export async function countRows(table: 'sessions' | 'events' | 'contact_hashes', siteId: string) {
+  return (await siteRows(table, siteId)).length
 }

@@ -1,11 +1,15 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
+import { and, eq } from 'drizzle-orm'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { storedContactHash } from '../../edge/crypto/contact-hash'
+import { createVisitsDb } from '../../edge/db/shards'
+import { sessions } from '../../edge/db/schema/visits'
+import { sessionOf } from '../../edge/db/visits'
 import type { IngestMessage } from '../../edge/collect/wire-schema'
 import worker from '../../edge/index'
 import type { WireInput as WirePayload } from '../../edge/collect/wire-schema'
-import { pageview, payload, seedSite, T0, touch, uuid } from './collect-fixtures'
+import { pageview, payload, seedSite, siteRows, T0, touch, uuid, visitsOf } from './collect-fixtures'
 
 const SITE = 'site-ingest'
 
@@ -37,21 +41,25 @@ type SessionRow = {
   started_at: number
   last_seen_at: number
   landing_url: string
-  first_touch: string
+  first_touch: string | null
   touch_type: string
   source: string
   campaign: string
   click_ids: string
+  touch_landing_url: string | null
   touch_at: number
 }
-const session = (id: string) =>
-  env.DB.prepare('SELECT * FROM sessions WHERE site_id = ? AND id = ?')
-    .bind(SITE, id)
-    .first<SessionRow>()
-const count = async (sql: string, ...values: string[]) =>
-  (await env.DB.prepare(sql)
-    .bind(...values)
-    .first<{ n: number }>())!.n
+/** The session's row in its site's shard, as stored. */
+const session = async (id: string) => (await siteRows<SessionRow>('sessions', SITE, 'id = ?', id))[0] ?? null
+/** The same row read back as the session it stores (touches whole, the site by its id). */
+async function decoded(id: string) {
+  const { d1, key } = await visitsOf(SITE)
+  const rows = await createVisitsDb(d1)
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.site, key), eq(sessions.id, id)))
+  return rows[0] ? sessionOf(rows[0], SITE) : null
+}
 
 describe('the ingest queue consumer', () => {
   it('stores the session, its touches and its events, and acks the messages', async () => {
@@ -70,13 +78,13 @@ describe('the ingest queue consumer', () => {
       campaign: 'implants',
     })
     expect(JSON.parse(row!.click_ids)).toEqual({ yclid: '123456789' })
-    expect(JSON.parse(row!.first_touch)).toMatchObject({ type: 'utm', medium: 'cpc', utmId: '42' })
-    const events = await env.DB.prepare(
-      'SELECT type, name FROM events WHERE session_id = ? ORDER BY type'
-    )
-      .bind(p.s)
-      .all()
-    expect(events.results).toEqual([
+    // The first touch is the current one: stored as NULL, read back whole.
+    expect(row!.first_touch).toBeNull()
+    expect((await decoded(p.s))!.firstTouch).toMatchObject({ type: 'utm', medium: 'cpc', utmId: '42' })
+    const events = (await siteRows<{ type: string; name: string | null }>('events', SITE, 'session_id = ?', p.s))
+      .map(({ type, name }) => ({ type, name }))
+      .sort((a, b) => a.type.localeCompare(b.type))
+    expect(events).toEqual([
       { type: 'booking_open', name: 'Записаться' },
       { type: 'pageview', name: null },
     ])
@@ -87,8 +95,7 @@ describe('the ingest queue consumer', () => {
     await deliver([p, p])
     await deliver([p])
     const eventId = p.e[0]!.i
-    const sql = 'SELECT count(*) AS n FROM events WHERE site_id = ? AND id = ?'
-    expect(await count(sql, SITE, eventId)).toBe(1)
+    expect(await siteRows('events', SITE, 'id = ?', eventId)).toHaveLength(1)
   })
 
   it('keeps the first touch, replaces the current one only by a later non-direct one', async () => {
@@ -101,10 +108,18 @@ describe('the ingest queue consumer', () => {
     await deliver([payload({ s, v, c: direct(T0 + 8000), e: [pageview({ a: T0 + 3000 })] })])
 
     const row = await session(s)
-    expect(JSON.parse(row!.first_touch).source).toBe('yandex')
+    // The first touch differs from the current one, so it is stored whole.
+    expect(JSON.parse(row!.first_touch!).source).toBe('yandex')
     expect(row).toMatchObject({ touch_type: 'utm', source: 'google', touch_at: T0 + 5000 })
     // Last-seen only advances, whatever order the sends arrive in.
     expect(row!.last_seen_at).toBe(T0 + 9000)
+    expect(await decoded(s)).toMatchObject({
+      firstTouch: { type: 'utm', source: 'yandex', at: T0 },
+      touchType: 'utm',
+      source: 'google',
+      touchAt: new Date(T0 + 5000),
+      lastSeenAt: new Date(T0 + 9000),
+    })
   })
 
   it('never stores a client time later than the time the collector received it', async () => {
@@ -122,12 +137,11 @@ describe('the ingest queue consumer', () => {
     })
     await deliver([p])
 
-    const rows = await env.DB.prepare('SELECT hash, kind FROM contact_hashes WHERE session_id = ?')
-      .bind(p.s)
-      .all()
+    const rows = (await siteRows<{ hash: string; kind: string }>('contact_hashes', SITE, 'session_id = ?', p.s))
+      .map(({ hash, kind }) => ({ hash, kind }))
     const hash = await storedContactHash(env.CONTACT_HASH_KEY, phone)
-    expect(rows.results).toEqual([{ hash, kind: 'phone' }])
-    expect(JSON.stringify(rows.results)).not.toContain('22846ab8')
+    expect(rows).toEqual([{ hash, kind: 'phone' }])
+    expect(JSON.stringify(rows)).not.toContain('22846ab8')
   })
 
   it('computes the HMAC of attribution.md §13 (key test-pepper)', async () => {
@@ -139,16 +153,15 @@ describe('the ingest queue consumer', () => {
   it('has a table that refuses a raw phone or email', async () => {
     const s = uuid()
     await deliver([payload({ s })])
+    const { d1, key } = await visitsOf(SITE)
     const insert = (hash: string) =>
-      env.DB.prepare(
-        "INSERT INTO contact_hashes (site_id, hash, session_id, kind, at) VALUES (?, ?, ?, 'phone', 0)"
-      )
-        .bind(SITE, hash, s)
+      d1.prepare("INSERT INTO contact_hashes (site, hash, session_id, kind, at) VALUES (?, ?, ?, 'phone', 0)")
+        .bind(key, hash, s)
         .run()
     await expect(insert('79995551111')).rejects.toThrow(/CHECK constraint/)
     await expect(insert('mail@yandex.ru')).rejects.toThrow(/CHECK constraint/)
     await expect(insert(`p:${'a'.repeat(62)}`)).rejects.toThrow(/CHECK constraint/)
-    expect(await count('SELECT count(*) AS n FROM contact_hashes WHERE session_id = ?', s)).toBe(0)
+    expect(await siteRows('contact_hashes', SITE, 'session_id = ?', s)).toEqual([])
   })
 
   it('acks a malformed message instead of retrying it, and still stores the good ones', async () => {
@@ -162,17 +175,71 @@ describe('the ingest queue consumer', () => {
     expect(await session(good.s)).not.toBeNull()
   })
 
-  it('retries only the message D1 refuses, not the rest of the batch', async () => {
-    vi.spyOn(console, 'error').mockImplementation(() => {})
+  it('acks a message for a site deleted since it was queued, and still stores the others', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
     const good = payload()
     const orphan = payload()
     const result = await deliverBodies([
       { id: 'orphan', body: { siteId: 'site-deleted-meanwhile', receivedAt: T0, payload: orphan } },
       { id: 'fine', body: { siteId: SITE, receivedAt: T0, payload: good } },
     ])
-    expect(result.explicitAcks).toEqual(['fine'])
-    expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(['orphan'])
+    // Nothing could ever store it: retrying would only end it in the dead-letter queue.
+    expect(result.explicitAcks.sort()).toEqual(['fine', 'orphan'])
+    expect(result.retryMessages).toEqual([])
     expect(await session(good.s)).not.toBeNull()
+    for (const shard of [env.VISITS_0, env.VISITS_1]) {
+      const found = await shard.prepare('SELECT count(*) AS n FROM sessions WHERE id = ?').bind(orphan.s).first<{ n: number }>()
+      expect(found!.n).toBe(0)
+    }
+    expect(errors.mock.calls.map(([line]) => JSON.parse(String(line)))).toContainEqual(
+      expect.objectContaining({ msg: 'ingest message for an unknown site', id: 'orphan' })
+    )
+  })
+
+  it('retries only the message D1 refuses, not the rest of the batch', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const good = payload()
+    const refused = payload()
+    // The shard itself refuses this one session, as D1 refuses a write it cannot take.
+    const { d1 } = await visitsOf(SITE)
+    await d1
+      .prepare(
+        `CREATE TRIGGER refuse_one BEFORE INSERT ON sessions WHEN NEW.id = '${refused.s}'
+         BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`
+      )
+      .run()
+    try {
+      const result = await deliverBodies([
+        { id: 'refused', body: { siteId: SITE, receivedAt: T0, payload: refused } },
+        { id: 'fine', body: { siteId: SITE, receivedAt: T0, payload: good } },
+      ])
+      expect(result.explicitAcks).toEqual(['fine'])
+      expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(['refused'])
+      expect(await session(good.s)).not.toBeNull()
+      expect(await session(refused.s)).toBeNull()
+      // Nothing of the refused message got in: its events went back with its session.
+      expect(await siteRows('events', SITE, 'session_id = ?', refused.s)).toEqual([])
+    } finally {
+      await d1.prepare('DROP TRIGGER refuse_one').run()
+    }
+  })
+
+  it('retries the messages of a site whose shard is not bound, and acks the others', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    // A site placed on shard 7, which this deployment does not bind (a binding removed too early).
+    await seedSite('site-unbound-shard', 'key-unbound-shard', 'unbound.ru', 7)
+    const good = payload()
+    const stranded = payload()
+    const result = await deliverBodies([
+      { id: 'stranded', body: { siteId: 'site-unbound-shard', receivedAt: T0, payload: stranded } },
+      { id: 'fine', body: { siteId: SITE, receivedAt: T0, payload: good } },
+    ])
+    expect(result.explicitAcks).toEqual(['fine'])
+    expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(['stranded'])
+    expect(await session(good.s)).not.toBeNull()
+    for (const shard of [env.VISITS_0, env.VISITS_1]) {
+      const found = await shard.prepare('SELECT count(*) AS n FROM sessions WHERE id = ?').bind(stranded.s).first<{ n: number }>()
+      expect(found!.n).toBe(0)
+    }
   })
 })
-

@@ -7,6 +7,7 @@ import {
   pageview,
   payload as anyPayload,
   seedSite,
+  siteRows,
   touch,
   uuid,
 } from './collect-fixtures'
@@ -57,10 +58,10 @@ describe('POST /c through the real ingest queue', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe('*')
 
     const stored = await waitFor(
-      () => env.DB.prepare('SELECT id, source FROM sessions WHERE id = ?').bind(p.s).first(),
+      async () => (await siteRows<{ id: string; source: string }>('sessions', SITE, 'id = ?', p.s))[0] ?? null,
       (row) => row !== null
     )
-    expect(stored).toEqual({ id: p.s, source: 'yandex' })
+    expect(stored).toMatchObject({ id: p.s, source: 'yandex' })
   })
 
   it('stores a burst of concurrent sends from one session once each, retries included', async () => {
@@ -72,19 +73,12 @@ describe('POST /c through the real ingest queue', () => {
     const responses = await Promise.all([...sends, ...sends].map((p) => sendPayload(p)))
     expect(responses.map((r) => r.status)).toEqual(Array(12).fill(204))
 
-    const count = () =>
-      env.DB.prepare('SELECT count(*) AS n FROM events WHERE session_id = ?')
-        .bind(base.s)
-        .first<{ n: number }>()
-        .then((row) => row?.n ?? 0)
+    const count = async () => (await siteRows('events', SITE, 'session_id = ?', base.s)).length
     expect(await waitFor(count, (n) => n >= 6)).toBe(6)
     // Give any late duplicate a full batch window to show up.
     await new Promise((resolve) => setTimeout(resolve, 2500))
     expect(await count()).toBe(6)
-    const sessions = await env.DB.prepare('SELECT count(*) AS n FROM sessions WHERE id = ?')
-      .bind(base.s)
-      .first<{ n: number }>()
-    expect(sessions?.n).toBe(1)
+    expect(await siteRows('sessions', SITE, 'id = ?', base.s)).toHaveLength(1)
   })
 })
 
@@ -221,10 +215,13 @@ describe('POST /c rejects bad input with a 4xx JSON error and queues nothing', (
 
   it('left no session in D1 for any rejected send, a batch window later', async () => {
     await new Promise((resolve) => setTimeout(resolve, 2500))
-    const stored = await env.DB.prepare('SELECT count(*) AS n FROM sessions WHERE visitor_id = ?')
-      .bind(REJECTED_VISITOR)
-      .first<{ n: number }>()
-    expect(stored?.n).toBe(0)
+    // In no shard, for no site.
+    for (const shard of [env.VISITS_0, env.VISITS_1]) {
+      const stored = await shard.prepare('SELECT count(*) AS n FROM sessions WHERE visitor_id = ?')
+        .bind(REJECTED_VISITOR)
+        .first<{ n: number }>()
+      expect(stored?.n).toBe(0)
+    }
   })
 })
 

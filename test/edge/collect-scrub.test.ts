@@ -1,13 +1,14 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { createDb } from '../../edge/db/client'
-import { sessions } from '../../edge/db/schema'
+import { createVisitsDb } from '../../edge/db/shards'
+import { sessions } from '../../edge/db/schema/visits'
+import { sessionOf } from '../../edge/db/visits'
 import worker from '../../edge/index'
 import { attribute } from '../../edge/matching/attribute'
 import type { Match, MatchSettings } from '../../edge/matching/types'
-import { BROWSER_UA, pageview, payload, touch } from './collect-fixtures'
+import { BROWSER_UA, pageview, payload, siteRows, touch, visitsOf } from './collect-fixtures'
 import { BASE } from './helpers'
 import { send } from './settings-helpers'
 import { requestRow, setUpAccount, type Account } from './support/api-rows'
@@ -58,8 +59,22 @@ async function collect(body: unknown, ip: string) {
   expect((await getQueueResult(batch, createExecutionContext())).explicitAcks).toHaveLength(sent.length)
 }
 
-const sessionRow = async (id: string) =>
-  (await createDb(env.DB).select().from(sessions).where(eq(sessions.id, id)))[0]!
+/** The session as its shard row stores it, and as it reads back (what the matcher and the API see). */
+async function storedSession(id: string) {
+  const { d1, key } = await visitsOf(clinic.siteId)
+  const [row] = await createVisitsDb(d1)
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.site, key), eq(sessions.id, id)))
+  const [raw] = await siteRows<{ first_touch: string | null; touch_landing_url: string | null }>(
+    'sessions',
+    clinic.siteId,
+    'id = ?',
+    id
+  )
+  return { raw: raw!, row: sessionOf(row!, clinic.siteId) }
+}
+const eventsOf = (sessionId: string) => siteRows<{ url: string }>('events', clinic.siteId, 'session_id = ?', sessionId)
 
 beforeAll(async () => {
   clinic = await setUpAccount('acc-collect-scrub')
@@ -82,16 +97,15 @@ describe('contacts in unusual forms are scrubbed before D1', () => {
         e: [pageview({ u: `https://${host}/#${contact}`, n: `form ${contact}` })],
       })
       await collect(sent, `203.0.113.${++n}`)
-      const row = await sessionRow(sent.s)
+      const { raw, row } = await storedSession(sent.s)
       expect(row.term).toBe('[redacted]')
       expect(row.campaign).toBe('spring [redacted]')
       expect(row.firstTouch.term).toBe('[redacted]')
       expect(row.landingUrl).toBe(`https://${host}/thanks?utm_source=yandex`)
       expect(row.touchLandingUrl).toBe(`https://${host}/`)
-      const stored = JSON.stringify([
-        row,
-        await env.DB.prepare('SELECT * FROM events WHERE session_id = ?').bind(sent.s).all(),
-      ])
+      // The first touch differs from the current one, so the row keeps it whole, scrubbed as well.
+      expect(JSON.parse(raw.first_touch!).term).toBe('[redacted]')
+      const stored = JSON.stringify([raw, row, await eventsOf(sent.s)])
       for (const leak of LEAKS) expect(stored).not.toContain(leak)
     })
   }
@@ -107,12 +121,13 @@ describe('only http(s) URLs are kept', () => {
       e: [pageview({ u: ' JavaScript:alert(1)' }), pageview({ u: 'file:///etc/passwd' }), pageview({ u: '/relative' })],
     })
     await collect(sent, '203.0.113.200')
-    const row = await sessionRow(sent.s)
+    const { raw, row } = await storedSession(sent.s)
+    // Once both URLs are blanked the first touch is the current one, so the row stores it as NULL.
+    expect(raw.first_touch).toBeNull()
     expect([row.touchLandingUrl, row.touchReferrer]).toEqual(['', ''])
     expect([row.firstTouch.landingUrl, row.firstTouch.referrer]).toEqual(['', ''])
     expect(row.source).toBe('yandex')
-    const events = await env.DB.prepare('SELECT url FROM events WHERE session_id = ?').bind(sent.s).all<{ url: string }>()
-    expect(events.results.map((e) => e.url)).toEqual(['', '', ''])
+    expect((await eventsOf(sent.s)).map((e) => e.url)).toEqual(['', '', ''])
 
     // The cabinet's attribution is made from the stored session, as the matcher makes it.
     const match: Match = { method: 'session_id', candidates: 1, sessionId: row.id, reason: null }
@@ -143,11 +158,12 @@ describe('only http(s) URLs are kept', () => {
       e: [pageview({ u: landing })],
     })
     await collect(sent, '203.0.113.201')
-    const row = await sessionRow(sent.s)
+    const { raw, row } = await storedSession(sent.s)
     expect([row.landingUrl, row.touchLandingUrl, row.touchReferrer]).toEqual([landing, landing, referrer])
+    // Stored once: the touch's landing URL is the session's, and the first touch is the current one.
+    expect([raw.touch_landing_url, raw.first_touch]).toEqual([null, null])
     expect([row.firstTouch.landingUrl, row.firstTouch.referrer]).toEqual([landing, referrer])
     expect([row.term, row.campaign]).toEqual(['имплант 2026/03', 'spring-2026'])
-    const event = await env.DB.prepare('SELECT url FROM events WHERE session_id = ?').bind(sent.s).first<{ url: string }>()
-    expect(event!.url).toBe(landing)
+    expect((await eventsOf(sent.s)).map((e) => e.url)).toEqual([landing])
   })
 })

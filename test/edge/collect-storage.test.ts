@@ -14,15 +14,16 @@ import {
   type WireInput as WirePayload,
 } from '../../edge/collect/wire-schema'
 import { createDb } from '../../edge/db/client'
+import { createVisitsDb, placementsOf, readScope, visitShards } from '../../edge/db/shards'
 import {
   findBookingDrawers,
   findContactSightings,
   findSessionsByIds,
   mergeRanges,
   ingestStatements,
-} from '../../edge/db/sessions'
+} from '../../edge/db/visits'
 import worker from '../../edge/index'
-import { countRows, pageview, payload, seedSite, T0, touch, uuid } from './collect-fixtures'
+import { countRows, pageview, payload, seedSite, siteRows, T0, touch, uuid, visitsOf } from './collect-fixtures'
 
 const SITE = 'site-store'
 const OTHER = 'site-other'
@@ -49,6 +50,10 @@ async function deliver(messages: IngestMessage[]) {
   await worker.queue(batch, env)
 }
 
+/** Where the matching reads the given sites' visits: their shards, their keys. */
+const scopeOf = async (...siteIds: string[]) =>
+  readScope(visitShards(env), (await placementsOf(createDb(env.DB), siteIds)).values())
+
 const twentyEvents = () => Array.from({ length: 20 }, (_, i) => pageview({ a: T0 + i }))
 
 describe('D1 statements per ingest batch', () => {
@@ -64,10 +69,14 @@ describe('D1 statements per ingest batch', () => {
       const messages = Array.from({ length: c.sends }, () =>
         message(payload({ e: c.events === 1 ? [pageview()] : twentyEvents() }), site)
       )
-      const batches = vi.spyOn(env.DB, 'batch')
-      const prepared = vi.spyOn(env.DB, 'prepare')
+      // The site's shard gets the writes; the main database is only read (the batch's placements).
+      const { d1 } = await visitsOf(site)
+      const batches = vi.spyOn(d1, 'batch')
+      const prepared = vi.spyOn(d1, 'prepare')
+      const mainBatches = vi.spyOn(env.DB, 'batch')
       await deliver(messages)
 
+      expect(mainBatches).not.toHaveBeenCalled()
       expect(batches).toHaveBeenCalledTimes(1)
       expect(batches.mock.calls[0]![0]).toHaveLength(c.statements)
       expect(prepared).toHaveBeenCalledTimes(c.statements)
@@ -84,9 +93,10 @@ describe('D1 statements per ingest batch', () => {
       const open = pageview({ t: 'booking_open', n: 'iframe' })
       return message(payload({ e: [open, pageview({ t: 'booking_close', o: open.i, d: 1000, a: T0 + 2000 })] }))
     })
-    const rows = await rowsFor([...messages, ...drawers], await createContactHasher('k'))
+    const { key } = await visitsOf(SITE)
+    const rows = await rowsFor([...messages, ...drawers], await createContactHasher('k'), () => key)
     expect(rows.drawers).toHaveLength(100)
-    const statements = ingestStatements(createDb(env.DB), rows)
+    const statements = ingestStatements(createVisitsDb(env.VISITS_0), rows)
     for (const statement of statements) expect(statement.toSQL().params.length).toBeLessThan(100)
   })
 })
@@ -108,8 +118,6 @@ describe('the matching-ladder queries', () => {
     u: 'https://other.ru/',
     e: [pageview({ t: 'booking_open', a: T0, h: [phone] })],
   })
-  const db = () => createDb(env.DB)
-
   beforeAll(async () => {
     await deliver([
       message(early, SITE, T0),
@@ -122,15 +130,14 @@ describe('the matching-ladder queries', () => {
   })
 
   it('finds sessions by the ids a booking carries, only on the given sites', async () => {
-    const found = await findSessionsByIds(db(), [SITE], [opened.s, elsewhere.s, uuid()])
+    const found = await findSessionsByIds(await scopeOf(SITE), [opened.s, elsewhere.s, uuid()])
     expect(found.map((s) => s.id)).toEqual([opened.s])
     expect(found[0]).toMatchObject({ siteId: SITE, touchType: 'utm', source: 'yandex' })
   })
 
   it('finds the captures of a contact on the given sites within a time range', async () => {
     const hash = await storedContactHash(env.CONTACT_HASH_KEY, phone)
-    const found = await findContactSightings(db(), {
-      siteIds: [SITE],
+    const found = await findContactSightings(await scopeOf(SITE), {
       hashes: [hash],
       from: new Date(T0 - 30 * DAY),
       to: new Date(T0),
@@ -138,8 +145,7 @@ describe('the matching-ladder queries', () => {
     expect(found.map((s) => s.session.id)).toEqual([direct.s])
     expect(found[0]).toMatchObject({ hash, at: new Date(T0 - 2 * DAY) })
     expect(found[0]!.session.touchType).toBe('direct')
-    const beforeCapture = await findContactSightings(db(), {
-      siteIds: [SITE],
+    const beforeCapture = await findContactSightings(await scopeOf(SITE), {
       hashes: [hash],
       from: new Date(T0 - 30 * DAY),
       to: new Date(T0 - 3 * DAY),
@@ -148,8 +154,7 @@ describe('the matching-ladder queries', () => {
   })
 
   it('reads only the openings inside the given ranges, not the time between them', async () => {
-    const found = await findBookingDrawers(db(), {
-      siteIds: [SITE],
+    const found = await findBookingDrawers(await scopeOf(SITE), {
       ranges: [
         { from: new Date(T0 - 21 * MIN), to: new Date(T0 - 19 * MIN) },
         { from: new Date(T0 - MIN), to: new Date(T0 + MIN) },
@@ -174,8 +179,7 @@ describe('the matching-ladder queries', () => {
   })
 
   it('finds every opening of the booking widget in a time range, with its session', async () => {
-    const found = await findBookingDrawers(db(), {
-      siteIds: [SITE],
+    const found = await findBookingDrawers(await scopeOf(SITE), {
       ranges: [{ from: new Date(T0 - 30 * MIN), to: new Date(T0 + 5 * MIN) }],
     })
     const opens = found.map((o) => [o.session.id, o.drawer.openedAt.getTime(), o.drawer.kind]).sort()
@@ -190,9 +194,7 @@ describe('the matching-ladder queries', () => {
 })
 
 describe('booking drawers', () => {
-  const db = () => createDb(env.DB)
-  const drawerOf = async (site: string, id: string) =>
-    env.DB.prepare('SELECT * FROM booking_drawers WHERE site_id = ? AND id = ?').bind(site, id).first()
+  const drawerOf = async (site: string, id: string) => (await siteRows('booking_drawers', site, 'id = ?', id))[0]
 
   it('assembles a drawer from its open, focus and close in whatever order and batch they arrive', async () => {
     const site = 'site-drawers'
@@ -224,8 +226,7 @@ describe('booking drawers', () => {
         closed_by: 'unload',
       })
     }
-    const found = await findBookingDrawers(db(), {
-      siteIds: [site],
+    const found = await findBookingDrawers(await scopeOf(site), {
       ranges: [{ from: new Date(T0), to: new Date(T0 + 2 * MIN) }],
     })
     expect(found).toHaveLength(3)
@@ -266,14 +267,12 @@ describe('client clocks', () => {
     // Sent 10 s after the event (client clock), received at T0 + 10 s.
     const p = payload({ b: T0 - MIN + skew, w: T0 + 10_000 + skew, e: [open] })
     await deliver([message(p, site, T0 + 10_000)])
-    const session = await env.DB.prepare('SELECT started_at FROM sessions WHERE site_id = ?').bind(site).first()
-    expect(session).toEqual({ started_at: T0 - MIN })
-    const event = await env.DB.prepare('SELECT at FROM events WHERE site_id = ?').bind(site).first()
-    expect(event).toEqual({ at: T0 })
-    const contact = await env.DB.prepare('SELECT at FROM contact_hashes WHERE site_id = ?').bind(site).first()
-    expect(contact).toEqual({ at: T0 })
-    const drawer = await env.DB.prepare('SELECT opened_at FROM booking_drawers WHERE site_id = ?').bind(site).first()
-    expect(drawer).toEqual({ opened_at: T0 })
+    const only = async (table: Parameters<typeof siteRows>[0], column: string) =>
+      (await siteRows(table, site)).map((row) => ({ [column]: row[column] }))
+    expect(await only('sessions', 'started_at')).toEqual([{ started_at: T0 - MIN }])
+    expect(await only('events', 'at')).toEqual([{ at: T0 }])
+    expect(await only('contact_hashes', 'at')).toEqual([{ at: T0 }])
+    expect(await only('booking_drawers', 'opened_at')).toEqual([{ opened_at: T0 }])
   })
 
   it('keeps the times of a send without a send time, capped at the receipt', async () => {
@@ -281,8 +280,7 @@ describe('client clocks', () => {
     await seedSite(site, 'key-no-send-time')
     const ahead = pageview({ a: T0 + 10 * MIN })
     await deliver([message(payload({ b: T0, e: [ahead] }), site, T0 + MIN)])
-    const event = await env.DB.prepare('SELECT at FROM events WHERE site_id = ?').bind(site).first()
-    expect(event).toEqual({ at: T0 + MIN })
+    expect((await siteRows('events', site)).map((e) => e.at)).toEqual([T0 + MIN])
   })
 })
 
@@ -303,8 +301,8 @@ describe('retention', () => {
     worker.scheduled(controller, env, ctx)
     await waitOnExecutionContext(ctx)
 
-    const left = await env.DB.prepare('SELECT id FROM sessions WHERE site_id = ?').bind(site).all()
-    expect(left.results).toEqual([{ id: fresh.s }])
+    const left = await siteRows('sessions', site)
+    expect(left.map((row) => row.id)).toEqual([fresh.s])
     expect(await countRows('events', site)).toBe(1)
     expect(await countRows('contact_hashes', site)).toBe(0)
   })

@@ -1,5 +1,5 @@
-import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { siteRows } from './collect-fixtures'
 import { call, cookieFor } from './helpers'
 import { send } from './settings-helpers'
 import { sha256Hex, visit } from './support/import-fixtures'
@@ -133,9 +133,7 @@ describe('Сырые данные → Визиты', () => {
       'нет',
     ])
 
-    const { results } = await env.DB.prepare('SELECT hash FROM contact_hashes WHERE session_id = ?')
-      .bind(withContact)
-      .all<{ hash: string }>()
+    const results = await siteRows<{ hash: string }>('contact_hashes', site.id, 'session_id = ?', withContact)
     expect(results).toHaveLength(1)
     for (const secret of [phone, wireHash, wireHash.slice(2), results[0]!.hash]) {
       expect(html).not.toContain(secret)

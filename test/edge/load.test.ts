@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { BROWSER_UA, payload, seedSite } from './collect-fixtures'
+import { BROWSER_UA, payload, seedSite, siteRows } from './collect-fixtures'
 import { BASE } from './helpers'
 import { type LoadPlan, runLoad } from './support/load-clients'
 import { workerFetch } from './support/worker-fetch'
@@ -28,15 +28,21 @@ const plan: LoadPlan = {
   })),
 }
 
-const storedEvents = async (siteId: string) =>
-  (
-    await env.DB.prepare('SELECT id, session_id FROM events WHERE site_id = ?')
-      .bind(siteId)
-      .all<{ id: string; session_id: string }>()
-  ).results
+const storedEvents = (siteId: string) => siteRows<{ id: string; session_id: string }>('events', siteId)
 
-const totalStored = async () =>
-  (await env.DB.prepare("SELECT count(*) AS n FROM events WHERE site_id LIKE 'site-load-%'").first<{ n: number }>())!.n
+/** The load sites' events, summed over the shards they are spread across. */
+async function totalStored() {
+  let n = 0
+  for (const shard of [env.VISITS_0, env.VISITS_1]) {
+    const row = await shard
+      .prepare(`SELECT count(*) AS n FROM events WHERE site IN (${loadKeys.map(() => '?').join(', ')})`)
+      .bind(...loadKeys)
+      .first<{ n: number }>()
+    n += row!.n
+  }
+  return n
+}
+let loadKeys: number[] = []
 
 /** Polls until the queue has delivered `expected` rows or stopped making progress for `idleMs`. */
 async function drained(expected: number, idleMs = 6_000) {
@@ -51,7 +57,10 @@ async function drained(expected: number, idleMs = 6_000) {
 }
 
 beforeAll(async () => {
-  for (const site of plan.sites) await seedSite(site.id, site.key, site.domain)
+  // Spread over both shards: the consumer splits each batch by shard.
+  for (const [i, site] of plan.sites.entries()) await seedSite(site.id, site.key, site.domain, i % 2)
+  const keys = await env.DB.prepare("SELECT visits_key AS key FROM sites WHERE id LIKE 'site-load-%'").all<{ key: number }>()
+  loadKeys = keys.results.map((row) => row.key)
 })
 afterEach(() => vi.restoreAllMocks())
 
@@ -124,11 +133,8 @@ describe('load: concurrent widget clients through POST /c, the ingest queue and 
 
     expect((await post()).status).toBe(204)
     expect((await post()).status).toBe(204)
-    const count = () =>
-      env.DB.prepare('SELECT count(*) AS n FROM events WHERE site_id = ? AND id = ?')
-        .bind(site.id, p.e[0]!.i)
-        .first<{ n: number }>()
-    for (let i = 0; i < 50 && (await count())!.n === 0; i++) await new Promise((r) => setTimeout(r, 200))
-    expect((await count())!.n).toBe(1)
+    const count = async () => (await siteRows('events', site.id, 'id = ?', p.e[0]!.i)).length
+    for (let i = 0; i < 50 && (await count()) === 0; i++) await new Promise((r) => setTimeout(r, 200))
+    expect(await count()).toBe(1)
   }, 30_000)
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { BookingDrawer, Session } from '../../edge/db/schema'
-import type { DrawerSighting } from '../../edge/db/sessions'
+import type { DrawerSighting } from '../../edge/db/visits'
 import { matchBookings, type Booking, type Evidence, type MatchSettings } from '../../edge/matching'
 
 const SECOND = 1000
@@ -57,7 +57,7 @@ const drawer = (
   sessionOver: Partial<Session> = {}
 ): DrawerSighting => ({
   drawer: {
-    siteId: 'site',
+    site: 1,
     id: `open-${id}-${from}`,
     sessionId: id,
     kind: 'iframe',

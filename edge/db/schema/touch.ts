@@ -67,6 +67,9 @@ const currentKey = (f: TouchField) => TOUCH_FIELDS[f].current
 const perField = (entry: (f: TouchField) => [string, unknown]) =>
   Object.fromEntries(FIELD_NAMES.map(entry))
 
+/** Each touch field's name and the session property that holds it as the current touch. */
+export const TOUCH_FIELD_KEYS = FIELD_NAMES.map((f) => [f, currentKey(f)] as const)
+
 /** The session properties that hold its current touch, which is replaced only whole. */
 export const CURRENT_TOUCH_KEYS = FIELD_NAMES.map(currentKey)
 
@@ -74,9 +77,13 @@ export const CURRENT_TOUCH_KEYS = FIELD_NAMES.map(currentKey)
 export const currentTouchColumns = () =>
   perField((f) => [currentKey(f), TOUCH_FIELDS[f].column()]) as CurrentColumns
 
-/** A column that keeps a whole touch as JSON, for a touch never queried by its fields. */
-export const storedTouchColumn = (name: string) =>
-  text(name, { mode: 'json' }).$type<StoredTouch>().notNull()
+/** Whether two touches are the same in every field (click ids in any order). */
+export const sameTouch = (a: StoredTouch, b: StoredTouch) =>
+  FIELD_NAMES.every((f) =>
+    f === 'clickIds'
+      ? JSON.stringify(Object.entries(a.clickIds).sort()) === JSON.stringify(Object.entries(b.clickIds).sort())
+      : a[f] === b[f]
+  )
 
 /** A touch as a session row's current touch. */
 export const currentTouchOf = (touch: StoredTouch) =>

@@ -32,13 +32,14 @@ let messageNo = 0
 
 /**
  * A widget visit stored through the real ingest consumer, as the queue delivers it: one session with the
- * given touch and events. Answers the session id.
+ * given touch and events. Answers the session id. `on`: the Worker's bindings (a test's deployment).
  */
 export async function visit(
   siteId: string,
   at: number,
   events: Omit<WireEvent, 'i'>[],
-  over: Partial<WireTouch> = {}
+  over: Partial<WireTouch> = {},
+  on: Env = env
 ) {
   const sessionId = crypto.randomUUID()
   const payload: WirePayload = {
@@ -55,7 +56,7 @@ export async function visit(
   const batch = createMessageBatch('ingest', [
     { id: `visit-${++messageNo}`, timestamp: new Date(at), attempts: 1, body },
   ])
-  await worker.queue(batch, env)
+  await worker.queue(batch, on)
   const result = await getQueueResult(batch, createExecutionContext())
   if (result.retryMessages.length > 0) throw new Error('the ingest consumer refused the visit')
   return sessionId

@@ -1,0 +1,133 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { IngestMessage } from '../../edge/collect/wire-schema'
+import worker from '../../edge/index'
+import { COPY_SLICE } from '../../edge/db/shard-moves'
+import { call } from './helpers'
+import { loadDocument, responseChecker, operations } from './support/api-document'
+import { payload, seedSite, siteRows, T0, touch, uuid } from './collect-fixtures'
+
+const ADMIN = { authorization: `Bearer ${env.ADMIN_TOKEN}` }
+const doc = await loadDocument()
+const check = responseChecker(doc)
+const op = (method: string, path: string) => operations(doc).find((o) => o.method === method && o.path === path)!
+
+let messageNo = 0
+async function deliver(siteId: string, payloads: ReturnType<typeof payload>[]) {
+  const batch = createMessageBatch(
+    'ingest',
+    payloads.map((p) => {
+      const body: IngestMessage = { siteId, receivedAt: T0 + 60_000, payload: p }
+      return { id: `a${++messageNo}`, timestamp: new Date(T0), attempts: 1, body }
+    })
+  )
+  await worker.queue(batch, env)
+  return getQueueResult(batch, createExecutionContext())
+}
+
+const moveStep = async (siteId: string, body: object) => {
+  const res = await call(`/admin/sites/${siteId}/move`, {
+    method: 'POST',
+    headers: { ...ADMIN, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  const json = (await res.json()) as any
+  return { status: res.status, json }
+}
+
+describe('GET /admin/shards', () => {
+  beforeAll(() => seedSite('site-admin-a', 'key-admin-a', 'a.clinic.ru', 1))
+
+  it('reports each bound shard with its size and sites, behind ADMIN_TOKEN', async () => {
+    expect((await call('/admin/shards')).status).toBe(401)
+    expect((await call('/admin/shards', { headers: { authorization: 'Bearer wrong' } })).status).toBe(401)
+    const res = await call('/admin/shards', { headers: ADMIN })
+    const body = (await res.json()) as any
+    expect(res.status).toBe(200)
+    expect(check(op('GET', '/admin/shards'), 200, body)).toEqual([])
+    expect(body.data.map((s: any) => s.shard)).toEqual([0, 1])
+    expect(body.data[1].sites).toBeGreaterThanOrEqual(1)
+    for (const shard of body.data) {
+      expect(shard.sizeBytes).toBeGreaterThan(0)
+      expect(shard.open).toBe(true)
+    }
+  })
+
+  it('does not exist without ADMIN_TOKEN, and shows a closed shard as closed', async () => {
+    const off = await worker.fetch(new Request('http://bridge.test/admin/shards', { headers: ADMIN }), {
+      ...env,
+      ADMIN_TOKEN: '',
+    })
+    expect(off.status).toBe(404)
+    const closed = await worker.fetch(new Request('http://bridge.test/admin/shards', { headers: ADMIN }), {
+      ...env,
+      CLOSED_VISIT_SHARDS: '1',
+    })
+    const body = (await closed.json()) as any
+    expect(body.data.map((s: any) => s.open)).toEqual([true, false])
+  })
+})
+
+describe('POST /admin/sites/{id}/move', () => {
+  const SITE = 'site-moving'
+  const sent: string[] = []
+  beforeAll(async () => {
+    await seedSite(SITE, 'key-moving', 'moving.clinic.ru', 0)
+    // More sessions than one copy step takes, so the copy runs in steps.
+    for (let i = 0; i < COPY_SLICE + 20; i += 50) {
+      const part = Array.from({ length: 50 }, () => payload({ k: 'key-moving', s: uuid() }))
+      sent.push(...part.map((p) => p.s))
+      await deliver(SITE, part)
+    }
+  })
+
+  it('copies in resumable steps while the collector writes to both shards, switches, then deletes the old copy', async () => {
+    const checked = op('POST', '/admin/sites/{id}/move')
+    let step = await moveStep(SITE, { to: 1 })
+    expect(step.status).toBe(200)
+    expect(check(checked, 200, step.json)).toEqual([])
+    expect(step.json).toMatchObject({ phase: 'copying', after: null, waitSeconds: 30 })
+
+    // A send during the copy lands on both shards, and a later touch merges with the copied row.
+    const during = payload({ k: 'key-moving', s: uuid() })
+    const later = { ...payload({ k: 'key-moving', s: sent[0]! }), c: touch({ c: 'moved', a: T0 + 5_000 }) }
+    await deliver(SITE, [during, later])
+    sent.push(during.s)
+
+    step = await moveStep(SITE, { to: 1, after: null })
+    expect(step.json).toMatchObject({ phase: 'copying', copied: COPY_SLICE })
+    const resumeFrom = step.json.after
+    // Repeating a step (a script restarted with an old cursor) copies nothing twice.
+    await moveStep(SITE, { to: 1, after: null })
+    step = await moveStep(SITE, { to: 1, after: resumeFrom })
+    expect(step.json).toMatchObject({ phase: 'deleting' })
+    expect(step.json.copied).toBeLessThan(COPY_SLICE)
+
+    const placed = await env.DB.prepare('SELECT shard, move_to, move_from FROM sites WHERE id = ?').bind(SITE).first()
+    expect(placed).toEqual({ shard: 1, move_to: null, move_from: 0 })
+    const onNew = await siteRows<{ id: string; campaign: string }>('sessions', SITE)
+    expect(new Set(onNew.map((s) => s.id))).toEqual(new Set(sent))
+    expect(onNew.find((s) => s.id === sent[0])!.campaign).toBe('moved')
+    expect((await siteRows('events', SITE)).length).toBeGreaterThanOrEqual(sent.length)
+
+    step = await moveStep(SITE, { to: 1 })
+    expect(step.json).toMatchObject({ phase: 'done', deleted: sent.length })
+    const key = (await env.DB.prepare('SELECT visits_key AS k FROM sites WHERE id = ?').bind(SITE).first<{ k: number }>())!.k
+    const left = await env.VISITS_0.prepare('SELECT count(*) AS n FROM sessions WHERE site = ?').bind(key).first<{ n: number }>()
+    expect(left!.n).toBe(0)
+    expect((await moveStep(SITE, { to: 1 })).json).toMatchObject({ phase: 'done', copied: 0, deleted: 0 })
+  })
+
+  it('refuses an unbound shard, an unknown site, a second target mid-move, and a missing token', async () => {
+    expect((await moveStep(SITE, { to: 7 })).status).toBe(400)
+    expect((await moveStep('no-such-site', { to: 1 })).status).toBe(404)
+    await seedSite('site-moving-2', 'key-moving-2', 'two.clinic.ru', 0)
+    expect((await moveStep('site-moving-2', { to: 1 })).json.phase).toBe('copying')
+    const conflict = await moveStep('site-moving-2', { to: 0 })
+    expect(conflict.status).toBe(409)
+    expect(conflict.json.error.code).toBe('conflict')
+    const res = await call(`/admin/sites/${SITE}/move`, { method: 'POST', body: '{"to":1}' })
+    expect(res.status).toBe(401)
+  })
+})
