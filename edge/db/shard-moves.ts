@@ -3,7 +3,7 @@ import type { Db } from './client'
 import { shardAt, type VisitsDb } from './shards'
 import { sites, type Site } from './schema'
 import { bookingDrawers, contactHashes, events, sessions } from './schema/visits'
-import { deleteSiteVisits, ingestStatements } from './visits'
+import { DELETE_SLICE, deleteSiteVisits, ingestStatements } from './visits'
 
 // Moving a site's visits to another shard, one step a call, so an operator's script can stop and resume
 // anywhere. The phases, as the site row records them:
@@ -14,6 +14,9 @@ import { deleteSiteVisits, ingestStatements } from './visits'
 
 /** Sessions a copy step moves; their events, contacts and drawers go with them in the same batch. */
 export const COPY_SLICE = 200
+
+/** Statements a delete step runs: 50,000 sessions with their events, far inside an invocation's limits. */
+export const DELETE_STEP_SLICES = 50
 
 /** Seconds the script waits after a phase change, so queue batches placed before it have landed. */
 export const SETTLE_SECONDS = 30
@@ -53,7 +56,8 @@ export async function moveStep(
   shardAt(shards, to)
   if (site.moveFrom !== null) {
     if (site.shard !== to) throw new MoveConflict(`site is finishing a move to shard ${site.shard}`)
-    const deleted = await deleteSiteVisits(shardAt(shards, site.moveFrom), site.visitsKey)
+    const deleted = await deleteSiteVisits(shardAt(shards, site.moveFrom), site.visitsKey, DELETE_STEP_SLICES)
+    if (deleted === DELETE_STEP_SLICES * DELETE_SLICE) return step({ phase: 'deleting', deleted })
     await setMove(db, site, { moveFrom: null })
     return step({ phase: 'done', deleted })
   }

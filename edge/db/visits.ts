@@ -175,9 +175,15 @@ async function deleteSessionsWhere(db: VisitsDb, where: SQL | undefined, { slice
 export const purgeSessionsBefore = (db: VisitsDb, cutoff: Date, { slice = 500, maxSlices = 40 } = {}) =>
   deleteSessionsWhere(db, lt(sessions.lastSeenAt, cutoff), { slice, maxSlices })
 
-/** Deletes one site's visits from a shard, with all that was theirs, in slices. */
-export const deleteSiteVisits = (db: VisitsDb, site: number) =>
-  deleteSessionsWhere(db, eq(sessions.site, site), { slice: 1000 })
+/** Sessions a statement of `deleteSiteVisits` deletes. */
+export const DELETE_SLICE = 1000
+
+/**
+ * Deletes one site's visits from a shard, with all that was theirs, at most `maxSlices` statements of
+ * `DELETE_SLICE` sessions (an invocation may run 1,000 queries): fewer deleted than that means none is left.
+ */
+export const deleteSiteVisits = (db: VisitsDb, site: number, maxSlices: number) =>
+  deleteSessionsWhere(db, eq(sessions.site, site), { slice: DELETE_SLICE, maxSlices })
 
 // Queries for the matching ladder (product-spec §4), per shard; site keys and values chunked under the limit.
 

@@ -3,7 +3,8 @@ import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { IngestMessage } from '../../edge/collect/wire-schema'
 import worker from '../../edge/index'
-import { COPY_SLICE } from '../../edge/db/shard-moves'
+import { COPY_SLICE, DELETE_STEP_SLICES } from '../../edge/db/shard-moves'
+import { DELETE_SLICE } from '../../edge/db/visits'
 import { call } from './helpers'
 import { loadDocument, responseChecker, operations } from './support/api-document'
 import { payload, seedSite, siteRows, T0, touch, uuid } from './collect-fixtures'
@@ -117,6 +118,26 @@ describe('POST /admin/sites/{id}/move', () => {
     const left = await env.VISITS_0.prepare('SELECT count(*) AS n FROM sessions WHERE site = ?').bind(key).first<{ n: number }>()
     expect(left!.n).toBe(0)
     expect((await moveStep(SITE, { to: 1 })).json).toMatchObject({ phase: 'done', copied: 0, deleted: 0 })
+  })
+
+  it('deletes a big old copy over several steps, each within an invocation\'s limits', async () => {
+    const BIG = 'site-moving-big'
+    await seedSite(BIG, 'key-moving-big', 'big.clinic.ru', 0)
+    const { k: key } = (await env.DB.prepare('SELECT visits_key AS k FROM sites WHERE id = ?').bind(BIG).first<{ k: number }>())!
+    // One session more than a delete step takes, straight into the old shard as if copied already.
+    const count = DELETE_STEP_SLICES * DELETE_SLICE + 1
+    await env.VISITS_0.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${count - 1})
+       INSERT INTO sessions (site, id, visitor_id, started_at, last_seen_at, landing_url, touch_type, source,
+         medium, campaign, content, term, utm_id, click_ids, touch_referrer, touch_at)
+       SELECT ?1, 's' || i, 'v', 1, 1, 'https://big.clinic.ru/', 'direct', '', '', '', '', '', '', '{}', '', 1 FROM n`
+    ).bind(key).run()
+    await env.DB.prepare('UPDATE sites SET shard = 1, move_from = 0 WHERE id = ?').bind(BIG).run()
+
+    expect((await moveStep(BIG, { to: 1 })).json).toMatchObject({ phase: 'deleting', deleted: count - 1 })
+    expect((await moveStep(BIG, { to: 1 })).json).toMatchObject({ phase: 'done', deleted: 1 })
+    const placed = await env.DB.prepare('SELECT shard, move_from FROM sites WHERE id = ?').bind(BIG).first()
+    expect(placed).toEqual({ shard: 1, move_from: null })
   })
 
   it('refuses an unbound shard, an unknown site, a second target mid-move, and a missing token', async () => {
