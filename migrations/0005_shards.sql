@@ -11,6 +11,7 @@ ALTER TABLE `sites` ADD `shard` integer DEFAULT 0 NOT NULL;--> statement-breakpo
 ALTER TABLE `sites` ADD `visits_key` integer;--> statement-breakpoint
 ALTER TABLE `sites` ADD `move_to` integer;--> statement-breakpoint
 ALTER TABLE `sites` ADD `move_from` integer;--> statement-breakpoint
+ALTER TABLE `sites` ADD `move_cursor` text;--> statement-breakpoint
 INSERT INTO `visits_keys` (`key`) SELECT `rowid` FROM `sites` ORDER BY `rowid`;--> statement-breakpoint
 UPDATE `sites` SET `visits_key` = `rowid`;--> statement-breakpoint
 CREATE UNIQUE INDEX `sites_visits_key_unique` ON `sites` (`visits_key`);--> statement-breakpoint

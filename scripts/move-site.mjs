@@ -1,9 +1,8 @@
 // Moves one site's visits to another shard through the Worker's admin route, one step a request,
-// until it is done (README, "Visit shards"). Stop it any time; run it again with the same arguments and
-// it resumes: the site row holds the phase, and the copy cursor is kept in .move-<site>.json.
+// until it is done (README, "Visit shards"). Stop it any time and run it again with the same arguments:
+// the site row holds the phase and the copy's cursor, and every step is idempotent.
 //
 //   ADMIN_TOKEN=... node scripts/move-site.mjs --url https://bridge.example.com --site <site id> --to 1
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 
 const { values } = parseArgs({
@@ -14,41 +13,42 @@ if (!values.url || !values.site || !/^\d+$/.test(values.to ?? '') || !token) {
   console.error('usage: ADMIN_TOKEN=... node scripts/move-site.mjs --url <worker origin> --site <id> --to <n>')
   process.exit(2)
 }
-const to = Number(values.to)
-const stateFile = `.move-${values.site.replace(/[^\w-]/g, '_')}.json`
-const saved = existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : {}
-let after = saved.to === to ? (saved.after ?? null) : null
+const endpoint = new URL(`/admin/sites/${encodeURIComponent(values.site)}/move`, values.url)
+const body = JSON.stringify({ to: Number(values.to) })
 const sleep = (s) => new Promise((resolve) => setTimeout(resolve, s * 1000))
 
-for (let failures = 0; ; ) {
-  let res
-  try {
-    res = await fetch(new URL(`/admin/sites/${encodeURIComponent(values.site)}/move`, values.url), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ to, after }),
-    })
-  } catch (err) {
-    res = { ok: false, status: 0, text: async () => String(err) }
-  }
-  if (!res.ok) {
-    const text = await res.text()
-    // A 4xx will not change by retrying; anything else (network, 5xx) is retried a few times.
-    if ((res.status >= 400 && res.status < 500) || ++failures > 5) {
-      console.error(`move failed: ${res.status} ${text}`)
-      process.exit(1)
+/** One step; network failures and 5xx are retried a few times, a 4xx (it will not change) ends the move. */
+async function step() {
+  for (let failures = 1; ; failures++) {
+    let problem
+    try {
+      const res = await fetch(endpoint, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body,
+      })
+      if (res.ok) return res.json()
+      problem = `${res.status} ${await res.text()}`
+      if (res.status < 500) throw new Error(`move refused: ${problem}`)
+    } catch (err) {
+      if (String(err.message).startsWith('move refused')) throw err
+      problem ??= String(err)
     }
-    console.error(`step failed (${res.status}), retrying: ${text}`)
+    if (failures >= 5) throw new Error(`move failed: ${problem}`)
+    console.error(`step failed (${problem}), retrying`)
     await sleep(5 * failures)
-    continue
   }
-  failures = 0
-  const step = await res.json()
-  after = step.after
-  writeFileSync(stateFile, JSON.stringify({ to, after }))
-  console.log(`${step.phase}: copied ${step.copied}, deleted ${step.deleted}${after ? `, after ${after}` : ''}`)
-  if (step.phase === 'done') break
-  if (step.waitSeconds) await sleep(step.waitSeconds)
 }
-rmSync(stateFile, { force: true })
-console.log(`site ${values.site} is on shard ${to}`)
+
+try {
+  for (;;) {
+    const { phase, copied, deleted, after, waitSeconds } = await step()
+    console.log(`${phase}: copied ${copied}, deleted ${deleted}${after ? `, copied up to ${after}` : ''}`)
+    if (phase === 'done') break
+    if (waitSeconds) await sleep(waitSeconds)
+  }
+  console.log(`site ${values.site} is on shard ${values.to}`)
+} catch (err) {
+  console.error(err.message)
+  process.exit(1)
+}

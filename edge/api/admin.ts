@@ -54,9 +54,6 @@ const listShards = createRoute({
 const moveBody = z
   .object({
     to: z.number().int().min(0).openapi({ description: 'The shard to move the site to' }),
-    after: z.string().max(200).nullable().optional().openapi({
-      description: 'The `after` of the previous step while copying; omitted or null starts from the first session',
-    }),
   })
   .strict()
 
@@ -64,7 +61,7 @@ const move = createRoute({
   method: 'post',
   path: '/sites/{id}/move',
   tags: ['admin'],
-  summary: 'One step of moving a site to another visits shard (scripts/move-site.mjs repeats it)',
+  summary: 'One step of moving a site to another visits shard; repeat until done (scripts/move-site.mjs)',
   security: [{ [ADMIN_AUTH]: [] }],
   request: {
     params: z.object({ id: z.string().min(1).max(200) }),
@@ -95,14 +92,14 @@ adminApi
     return c.json({ data, fullBytes: SHARD_FULL_BYTES }, 200)
   })
   .openapi(move, async (c) => {
-    const { to, after } = c.req.valid('json')
+    const { to } = c.req.valid('json')
     const shards = visitShards(c.env)
     if (!shards[to]) throw new ApiError('bad_request', `to: shard ${to} is not bound (VISITS_${to})`)
     const db = createDb(c.env.DB)
     const site = await db.select().from(sites).where(eq(sites.id, c.req.valid('param').id)).get()
     if (!site) throw new ApiError('not_found', 'Site not found')
     try {
-      return c.json(await moveStep(db, shards, site, to, after ?? null), 200)
+      return c.json(await moveStep(db, shards, site, to), 200)
     } catch (err) {
       if (err instanceof MoveConflict) throw new ApiError('conflict', err.message)
       throw err

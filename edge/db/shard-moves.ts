@@ -8,9 +8,10 @@ import { DELETE_SLICE, deleteSiteVisits, ingestStatements } from './visits'
 // Moving a site's visits to another shard, one step a call, so an operator's script can stop and resume
 // anywhere. The phases, as the site row records them:
 //   copy    `moveTo` set: the collector writes to both shards; reads stay on `shard`; sessions are
-//           copied in id order with the collector's own upserts, so a copy merges with what it wrote.
+//           copied in id order with the collector's own upserts, so a copy merges with what it wrote;
+//           `moveCursor` is the last id copied, so no caller can make a copy skip sessions.
 //   delete  `shard` switched to the target, `moveFrom` the old one: its copy is deleted in slices.
-// Every step is idempotent: a step repeated (a retry, an old cursor) copies or deletes nothing twice.
+// Every step is idempotent: a step repeated (a retry) copies or deletes nothing twice.
 
 /** Sessions a copy step moves; their events, contacts and drawers go with them in the same batch. */
 export const COPY_SLICE = 200
@@ -23,7 +24,7 @@ export const SETTLE_SECONDS = 30
 
 export type MoveStep = {
   phase: 'copying' | 'deleting' | 'done'
-  /** The last session id copied: where the next copy step starts. */
+  /** The last session id copied so far (the next copy step starts after it). */
   after: string | null
   copied: number
   /** Sessions deleted from the old shard (with their events, contacts and drawers). */
@@ -42,7 +43,7 @@ const step = (s: Partial<MoveStep> & Pick<MoveStep, 'phase'>): MoveStep => ({
   ...s,
 })
 
-const setMove = (db: Db, site: Site, patch: Partial<Pick<Site, 'shard' | 'moveTo' | 'moveFrom'>>) =>
+const setMove = (db: Db, site: Site, patch: Partial<Pick<Site, 'shard' | 'moveTo' | 'moveFrom' | 'moveCursor'>>) =>
   db.update(sites).set(patch).where(eq(sites.id, site.id))
 
 /** One step of moving `site` to shard `to`, from wherever its last step left it. */
@@ -50,8 +51,7 @@ export async function moveStep(
   db: Db,
   shards: VisitsDb[],
   site: Site,
-  to: number,
-  after: string | null
+  to: number
 ): Promise<MoveStep> {
   shardAt(shards, to)
   if (site.moveFrom !== null) {
@@ -63,13 +63,17 @@ export async function moveStep(
   }
   if (site.moveTo === null) {
     if (site.shard === to) return step({ phase: 'done' })
-    await setMove(db, site, { moveTo: to })
+    await setMove(db, site, { moveTo: to, moveCursor: null })
     return step({ phase: 'copying', waitSeconds: SETTLE_SECONDS })
   }
   if (site.moveTo !== to) throw new MoveConflict(`site is being moved to shard ${site.moveTo}`)
+  const after = site.moveCursor
   const copied = await copySlice(shardAt(shards, site.shard), shardAt(shards, to), site.visitsKey, after)
-  if (copied.count === COPY_SLICE) return step({ phase: 'copying', after: copied.last, copied: copied.count })
-  await setMove(db, site, { shard: to, moveTo: null, moveFrom: site.shard })
+  if (copied.count === COPY_SLICE) {
+    await setMove(db, site, { moveCursor: copied.last })
+    return step({ phase: 'copying', after: copied.last, copied: copied.count })
+  }
+  await setMove(db, site, { shard: to, moveTo: null, moveFrom: site.shard, moveCursor: null })
   return step({ phase: 'deleting', copied: copied.count, waitSeconds: SETTLE_SECONDS })
 }
 

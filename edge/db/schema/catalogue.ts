@@ -13,7 +13,8 @@ export const accounts = sqliteTable('accounts', {
  * keeps it when it moves), drawn from `visitsKeys` (a trigger of migration 0005 draws it for a row
  * inserted without one).
  * While a move copies it, `moveTo` is the shard that gets its new visits too; once switched,
- * `moveFrom` is the shard its old copy is being deleted from (edge/db/shard-moves.ts).
+ * `moveFrom` is the shard its old copy is being deleted from; `moveCursor` is the last session id copied
+ * (edge/db/shard-moves.ts).
  */
 export const sites = sqliteTable(
   'sites',
@@ -29,6 +30,7 @@ export const sites = sqliteTable(
     visitsKey: integer('visits_key').notNull(),
     moveTo: integer('move_to'),
     moveFrom: integer('move_from'),
+    moveCursor: text('move_cursor'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
