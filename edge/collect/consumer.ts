@@ -36,7 +36,11 @@ export async function consumeIngestBatch(batch: MessageBatch<unknown>, env: Env)
       p.message.ack()
       continue
     }
-    for (const shard of shardsOf(placement)) byShard.set(shard, [...(byShard.get(shard) ?? []), p])
+    for (const shard of shardsOf(placement)) {
+      const share = byShard.get(shard)
+      if (share) share.push(p)
+      else byShard.set(shard, [p])
+    }
   }
   const hmac = await createContactHasher(env.CONTACT_HASH_KEY)
   const keyOf = (siteId: string) => placements.get(siteId)!.visitsKey
